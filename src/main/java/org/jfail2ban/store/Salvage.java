@@ -46,6 +46,10 @@ final class Salvage {
         Map<String, Integer> counts = new LinkedHashMap<>();
         String problem = null;
         try (Connection from = DriverManager.getConnection("jdbc:sqlite:" + damaged)) {
+            try (Statement s = from.createStatement()) {
+                // lets SQLite read a schema with a damaged entry instead of refusing every query
+                s.execute("PRAGMA writable_schema = ON");
+            }
             List<Entry> schema = schema(from);
             if (schema.isEmpty()) {
                 return new Result(counts, "no readable tables");
