@@ -202,7 +202,8 @@ public final class Database implements AutoCloseable {
      * (stored as -2) takes {@code defaultBanTime}; with {@code maxBanTime >= 0}, a longer or
      * permanent ban is cut to it (fail2ban passes the jail's {@code bantime}, or
      * {@code bantime.maxtime} when {@code bantime.increment} is on). Matches are cut to
-     * {@code dbmaxmatches}. Ordered by id.
+     * {@code dbmaxmatches}. In no particular order (sorting a hundred thousand rows would cost
+     * more than the restore needs).
      */
     public List<BanRecord> currentBans(String jail, Instant now, long defaultBanTime, long maxBanTime) {
         long from = now.getEpochSecond();
@@ -211,7 +212,7 @@ public final class Database implements AutoCloseable {
             List<BanRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT ip, timeofban, bantime, bancount, data FROM bips WHERE jail = ?"
-                            + " AND (timeofban + bantime > ? OR bantime <= -1) ORDER BY ip")) {
+                            + " AND (timeofban + bantime > ? OR bantime <= -1)")) {
                 ps.setString(1, jail);
                 ps.setLong(2, from);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -90,6 +90,11 @@ final class Worker {
      * database file and removed, so the file alone holds everything (as fail2ban expects it).
      */
     void closeConnection() {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (thread.isAlive()) {
             LOG.log(Level.WARNING, "Database thread still busy; closing its connection anyway");
         }

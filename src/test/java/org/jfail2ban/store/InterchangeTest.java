@@ -65,7 +65,7 @@ class InterchangeTest {
 
         try (Database db = Database.open(file, clock)) {
             for (String jail : List.of("sshd", "apache-auth", "recidive")) {
-                List<BanRecord> ours = db.currentBans(jail, clock.instant(), 600, -1);
+                List<BanRecord> ours = sorted(db.currentBans(jail, clock.instant(), 600, -1));
                 JsonArray theirs = py.getAsJsonObject("current").getAsJsonArray(jail);
                 assertEquals(theirs.size(), ours.size(), jail + ": " + theirs + " vs " + ours);
                 for (int i = 0; i < ours.size(); i++) {
@@ -73,12 +73,12 @@ class InterchangeTest {
                 }
             }
             assertEquals(List.of("192.0.2.1", "192.0.2.2", "2001:db8::7"),
-                    db.currentBans("sshd", clock.instant(), 600, -1).stream().map(BanRecord::id).toList(),
+                    sorted(db.currentBans("sshd", clock.instant(), 600, -1)).stream().map(BanRecord::id).toList(),
                     "the expired ban is not restored");
-            BanRecord unicode = db.currentBans("sshd", clock.instant(), 600, -1).get(1);
+            BanRecord unicode = sorted(db.currentBans("sshd", clock.instant(), 600, -1)).get(1);
             assertEquals(List.of("f\u00fcr M\u00fcller \u2603"), unicode.data().matches());
             assertTrue(unicode.permanent());
-            assertEquals(10, db.currentBans("apache-auth", clock.instant(), 600, -1).get(0).data().matches().size(),
+            assertEquals(10, sorted(db.currentBans("apache-auth", clock.instant(), 600, -1)).get(0).data().matches().size(),
                     "fail2ban kept the newest 10 matches");
 
             assertEquals(Optional.of(new FilePosition("/var/log/auth.log", "6c187bc8cb287130973fd01e9a2433e7", 46771)),
@@ -156,7 +156,7 @@ class InterchangeTest {
                  "bancount": 2, "data": {"failures": 4, "matches": ["py"]}}]}
                 """.formatted(NOW - 1), dir);
         try (Database db = Database.open(file, clock)) {
-            List<BanRecord> bans = db.currentBans("sshd", clock.instant(), 600, -1);
+            List<BanRecord> bans = sorted(db.currentBans("sshd", clock.instant(), 600, -1));
             assertEquals(List.of("192.0.2.1", "192.0.2.77"), bans.stream().map(BanRecord::id).toList());
             assertEquals(new BanRecord("sshd", "192.0.2.77", Instant.ofEpochSecond(NOW - 1), 900, 2,
                     BanData.of(4, List.of("py"))), bans.get(1));
@@ -194,6 +194,13 @@ class InterchangeTest {
         Map<String, String> o = schema(ours);
         assertTrue(o.keySet().removeIf(k -> k.contains("jf2b_")));
         assertEquals(t, o);
+    }
+
+    /** Current bans sorted by id: the store gives them in no particular order. */
+    static List<BanRecord> sorted(List<BanRecord> bans) {
+        List<BanRecord> s = new java.util.ArrayList<>(bans);
+        s.sort(java.util.Comparator.comparing(BanRecord::id));
+        return s;
     }
 
     private static Map<String, String> schema(Path file) throws Exception {

@@ -104,7 +104,7 @@ def read(db, now, jails):
                         "bancount": t.getBanCount(), "data": jsonable(t.getData())})
             hist = list(db.getBan(str(t.getID()), j))
             out["history"]["%s|%s" % (name, t.getID())] = [list(r) for r in hist]
-        out["current"][name] = cur
+        out["current"][name] = sorted(cur, key=lambda t: t["ip"])
     return out
 
 
