@@ -52,11 +52,11 @@ public final class Database implements AutoCloseable {
     private volatile long purgeAge = DEFAULT_PURGE_AGE;
     private volatile int maxMatches = DEFAULT_MAX_MATCHES;
 
-    private Database(String filename, Clock clock, Connection c) {
+    private Database(String filename, Clock clock, Connection c, long purgePeriodNanos) {
         this.filename = filename;
         this.clock = clock;
         this.writes = new Writes(c);
-        this.worker = new Worker(c, "store", writes::forgetJails, this::purgeInBackground, PURGE_PERIOD_NANOS);
+        this.worker = new Worker(c, "store", writes::forgetJails, this::purgeInBackground, purgePeriodNanos);
     }
 
     /**
@@ -69,6 +69,11 @@ public final class Database implements AutoCloseable {
      *                        permission, a database of a newer version)
      */
     public static Database open(String dbfile, Clock clock) {
+        return open(dbfile, clock, PURGE_PERIOD_NANOS);
+    }
+
+    /** {@link #open(String, Clock)} with another purge period (tests). */
+    static Database open(String dbfile, Clock clock, long purgePeriodNanos) {
         Objects.requireNonNull(dbfile, "dbfile");
         Objects.requireNonNull(clock, "clock");
         if (isNone(dbfile)) {
@@ -86,7 +91,7 @@ public final class Database implements AutoCloseable {
             c = opener.open(Path.of(dbfile));
         }
         LOG.log(Level.INFO, "Connected to database " + dbfile);
-        return new Database(dbfile, clock, c);
+        return new Database(dbfile, clock, c, purgePeriodNanos);
     }
 
     /** Opens a database file; see {@link #open(String, Clock)}. */

@@ -276,6 +276,19 @@ class DatabaseTest {
     }
 
     @Test
+    void thePurgeRunsByItselfEveryPeriod() throws Exception {
+        db.close();
+        db = Database.open(dir.resolve("fail2ban.sqlite3").toString(), clock, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+        db.addBan(ban("sshd", "192.0.2.1", T0, 600, 1));
+        clock.set(T0 + 10 * 86400);
+        // no purge() call: the store's own timer does it
+        for (int i = 0; i < 500 && db.banHistory("192.0.2.1", "sshd", false).isPresent(); i++) {
+            Thread.sleep(20);
+        }
+        assertTrue(db.banHistory("192.0.2.1", "sshd", false).isEmpty());
+    }
+
+    @Test
     void memoryDatabaseWorksAndLeavesNoFile() {
         try (Database mem = Database.open(":memory:", clock)) {
             mem.addBan(ban("sshd", "192.0.2.1", T0, 600, 1));
