@@ -32,9 +32,19 @@ final class Opener {
         this.clock = clock;
     }
 
+    /**
+     * A connection to a file (or {@code :memory:}). The driver's retrieval of generated keys is
+     * turned off: it runs an extra query after every insert, and the store never asks for keys.
+     */
+    static Connection connect(String target) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("jdbc.get_generated_keys", "false");
+        return DriverManager.getConnection("jdbc:sqlite:" + target, p);
+    }
+
     /** A database in memory, gone when closed. */
     Connection openMemory() throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+        Connection c = connect(":memory:");
         try {
             pragmas(c, false);
             c.setAutoCommit(false);
@@ -90,7 +100,7 @@ final class Opener {
     private Connection openChecked(Path file) throws Damaged {
         Connection c = null;
         try {
-            c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            c = connect(file.toString());
             pragmas(c, true);
             c.setAutoCommit(false);
             int version = Schema.version(c);

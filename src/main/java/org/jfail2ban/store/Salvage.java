@@ -3,7 +3,6 @@ package org.jfail2ban.store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,7 +44,7 @@ final class Salvage {
     static Result copy(Path damaged, Path target) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         String problem = null;
-        try (Connection from = DriverManager.getConnection("jdbc:sqlite:" + damaged)) {
+        try (Connection from = Opener.connect(damaged.toString())) {
             try (Statement s = from.createStatement()) {
                 // lets SQLite read a schema with a damaged entry instead of refusing every query
                 s.execute("PRAGMA writable_schema = ON");
@@ -54,7 +53,7 @@ final class Salvage {
             if (schema.isEmpty()) {
                 return new Result(counts, "no readable tables");
             }
-            try (Connection to = DriverManager.getConnection("jdbc:sqlite:" + target)) {
+            try (Connection to = Opener.connect(target.toString())) {
                 to.setAutoCommit(false);
                 try (Statement s = to.createStatement()) {
                     for (Entry e : schema) {
