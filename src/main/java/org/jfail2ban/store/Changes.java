@@ -14,6 +14,9 @@ import org.jfail2ban.source.FilePosition;
  * {@code Changes} everything a batch of lines produced (failure records, bans) together with the
  * log position after that batch, then commits it. The database then never holds a failure
  * without the position that follows its line, nor a position without the failures before it.
+ * A ban found in the batch goes into the same {@code Changes}; its actions run once
+ * {@link Database#commit} has returned (a ban is on disk before anything acts on it). Should
+ * the batch be read again after a crash, none of it was kept, so nothing counts twice.
  *
  * <p>Not thread-safe: one jail thread fills it, then hands it to {@link Database#commit}.
  */

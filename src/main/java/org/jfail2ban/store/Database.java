@@ -199,6 +199,16 @@ public final class Database implements AutoCloseable {
         commit(new Changes().addBans(bans));
     }
 
+    /** Removes an id's bans of a jail, history included ({@code unbanip}); durable on return. */
+    public void removeBan(String jail, String id) {
+        commit(new Changes().removeBan(jail, id));
+    }
+
+    /** Removes every ban of a jail, history included ({@code unban --all}); durable on return. */
+    public void removeAllBans(String jail) {
+        commit(new Changes().removeAllBans(jail));
+    }
+
     // ---- bans
 
     /**

@@ -70,18 +70,23 @@ final class Worker {
     }
 
     private <T> CompletableFuture<T> submit(Job<T> job) {
-        if (closing) {
-            job.done.completeExceptionally(new StoreException("the database is closed"));
-            return job.done;
+        // under the lock: no job can slip in behind the last one stop() queues
+        synchronized (queue) {
+            if (!closing) {
+                queue.add(job);
+                return job.done;
+            }
         }
-        queue.add(job);
+        job.done.completeExceptionally(new StoreException("the database is closed"));
         return job.done;
     }
 
     /** Finishes every job queued so far, then stops. */
     CompletableFuture<Void> stop() {
-        closing = true;
-        queue.add(new Job<>(c -> null, false));
+        synchronized (queue) {
+            closing = true;
+            queue.add(new Job<>(c -> null, false));
+        }
         return stopped;
     }
 
