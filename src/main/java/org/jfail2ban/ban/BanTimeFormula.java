@@ -690,58 +690,38 @@ public final class BanTimeFormula {
             return ops.isEmpty() ? first : new Compare(operands, ops);
         }
 
-        private Node bitOr() {
-            Node n = bitXor();
-            while (is("|")) {
-                next();
-                n = new Binary("|", n, bitXor());
+        /** One level of left-associative binary operators, over the next higher level. */
+        private Node leftAssoc(java.util.function.Supplier<Node> higher, String... ops) {
+            Node n = higher.get();
+            while (peek().kind.equals("op") && List.of(ops).contains(peek().text)) {
+                String op = next().text;
+                n = new Binary(op, n, higher.get());
             }
             return n;
+        }
+
+        private Node bitOr() {
+            return leftAssoc(this::bitXor, "|");
         }
 
         private Node bitXor() {
-            Node n = bitAnd();
-            while (is("^")) {
-                next();
-                n = new Binary("^", n, bitAnd());
-            }
-            return n;
+            return leftAssoc(this::bitAnd, "^");
         }
 
         private Node bitAnd() {
-            Node n = shift();
-            while (is("&")) {
-                next();
-                n = new Binary("&", n, shift());
-            }
-            return n;
+            return leftAssoc(this::shift, "&");
         }
 
         private Node shift() {
-            Node n = arith();
-            while (is("<<") || is(">>")) {
-                String op = next().text;
-                n = new Binary(op, n, arith());
-            }
-            return n;
+            return leftAssoc(this::arith, "<<", ">>");
         }
 
         private Node arith() {
-            Node n = term();
-            while (is("+") || is("-")) {
-                String op = next().text;
-                n = new Binary(op, n, term());
-            }
-            return n;
+            return leftAssoc(this::term, "+", "-");
         }
 
         private Node term() {
-            Node n = factor();
-            while (is("*") || is("/") || is("//") || is("%")) {
-                String op = next().text;
-                n = new Binary(op, n, factor());
-            }
-            return n;
+            return leftAssoc(this::factor, "*", "/", "//", "%");
         }
 
         private Node factor() {

@@ -101,27 +101,28 @@ class BanTimeFormulaTest {
 
     @Test
     void anythingElseIsRefusedWithThePosition() {
-        assertEquals("bantime.formula \"ban.Time * x\": unknown name 'x' at position 12", refusal("ban.Time * x"));
-        assertEquals("bantime.formula \"__import__('os').system('id')\": unexpected character ''' at position 12",
-                refusal("__import__('os').system('id')"));
-        assertEquals("bantime.formula \"__import__(1)\": unknown function '__import__' at position 1",
-                refusal("__import__(1)"));
-        assertEquals("bantime.formula \"open(1)\": unknown function 'open' at position 1", refusal("open(1)"));
-        assertEquals("bantime.formula \"ban.Time.__class__\": unexpected '.' at position 9", refusal("ban.Time.__class__"));
-        assertEquals("bantime.formula \"ban.__dict__\": unknown name 'ban.__dict__' at position 1", refusal("ban.__dict__"));
-        assertEquals("bantime.formula \"math.system(1)\": unknown function 'math.system' at position 1", refusal("math.system(1)"));
-        assertEquals("bantime.formula \"ban\": unknown name 'ban' at position 1", refusal("ban"));
-        assertEquals("bantime.formula \"ban.Time *\": the expression ends too early at position 11", refusal("ban.Time *"));
-        assertEquals("bantime.formula \"(ban.Time\": ')' expected but the expression ends at position 10", refusal("(ban.Time"));
-        assertEquals("bantime.formula \"ban.Time)\": unexpected ')' at position 9", refusal("ban.Time)"));
-        assertEquals("bantime.formula \"ban.Time if ban.Count\": 'else' expected but the expression ends at position 22",
-                refusal("ban.Time if ban.Count"));
-        assertEquals("bantime.formula \"min(ban.Time)\": min() takes at least 2 arguments (1 given) at position 4",
-                refusal("min(ban.Time)"));
-        assertEquals("bantime.formula \"[ban.Time]\": unexpected character '[' at position 1", refusal("[ban.Time]"));
-        assertEquals("bantime.formula \"lambda: 1\": unexpected character ':' at position 7", refusal("lambda: 1"));
-        assertEquals("bantime.formula \"\": empty expression at position 1", refusal(""));
-        assertEquals("bantime.formula \"010\": leading zeros in a decimal number are not permitted at position 1", refusal("010"));
+        String[][] cases = {
+            {"ban.Time * x", "unknown name 'x' at position 12"},
+            {"__import__('os').system('id')", "unexpected character ''' at position 12"},
+            {"__import__(1)", "unknown function '__import__' at position 1"},
+            {"open(1)", "unknown function 'open' at position 1"},
+            {"ban.Time.__class__", "unexpected '.' at position 9"},
+            {"ban.__dict__", "unknown name 'ban.__dict__' at position 1"},
+            {"math.system(1)", "unknown function 'math.system' at position 1"},
+            {"ban", "unknown name 'ban' at position 1"},
+            {"ban.Time *", "the expression ends too early at position 11"},
+            {"(ban.Time", "')' expected but the expression ends at position 10"},
+            {"ban.Time)", "unexpected ')' at position 9"},
+            {"ban.Time if ban.Count", "'else' expected but the expression ends at position 22"},
+            {"min(ban.Time)", "min() takes at least 2 arguments (1 given) at position 4"},
+            {"[ban.Time]", "unexpected character '[' at position 1"},
+            {"lambda: 1", "unexpected character ':' at position 7"},
+            {"", "empty expression at position 1"},
+            {"010", "leading zeros in a decimal number are not permitted at position 1"},
+        };
+        for (String[] c : cases) {
+            assertEquals("bantime.formula \"" + c[0] + "\": " + c[1], refusal(c[0]));
+        }
     }
 
     @Test
