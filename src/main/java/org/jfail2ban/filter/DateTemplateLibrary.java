@@ -1,8 +1,10 @@
 package org.jfail2ban.filter;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -51,6 +53,9 @@ final class DateTemplateLibrary {
         "TAI64N",
     };
 
+    /** The keys of the line-start copies, known without building them. */
+    private static final Set<String> ANCHORED_KEYS = anchoredKeys();
+
     private final Strptime strptime;
     private List<DateTemplate> originals;
     private List<DateTemplate> all;
@@ -59,12 +64,22 @@ final class DateTemplateLibrary {
         this.strptime = strptime;
     }
 
+    private static Set<String> anchoredKeys() {
+        Set<String> keys = new HashSet<>();
+        for (String p : DEFAULTS) {
+            if (!p.startsWith(DateTemplate.LINE_BEGIN_KEY) && !p.startsWith("^")) {
+                keys.add(key(DateTemplate.LINE_BEGIN_KEY + (p.equals("EPOCH") ? "Epoch" : p)));
+            }
+        }
+        return Set.copyOf(keys);
+    }
+
     /** The default templates as listed. */
     List<DateTemplate> originals() {
         if (originals == null) {
             List<DateTemplate> l = new ArrayList<>();
             for (String p : DEFAULTS) {
-                l.add(fromPattern(p));
+                l.add(create(p, key(p)));
             }
             originals = List.copyOf(l);
         }
@@ -79,7 +94,8 @@ final class DateTemplateLibrary {
                 if (t.name.startsWith(DateTemplate.LINE_BEGIN_KEY) || t.name.startsWith("^")) {
                     continue;
                 }
-                DateTemplate a = wrapped(t, s -> DateTemplate.LINE_BEGIN_KEY + s);
+                String p = DateTemplate.LINE_BEGIN_KEY + (t.kind == DateTemplate.Kind.PATTERN ? t.pattern : t.name);
+                DateTemplate a = create(p, key(p));
                 if (!a.name.equals(t.name)) {
                     anchored.add(a.withWeight(100.0));
                 }
@@ -95,9 +111,24 @@ final class DateTemplateLibrary {
         return pattern.indexOf('%') >= 0 ? pattern : pattern.toUpperCase(Locale.ROOT);
     }
 
-    /** One pattern line: a keyword (EPOCH, LEPOCH, TAI64N, with ^ or {^LN-BEG}), {EPOCH} inside, or strptime. */
+    /**
+     * One pattern line: a keyword (EPOCH, LEPOCH, TAI64N, with ^ or {^LN-BEG}), {EPOCH} inside,
+     * or strptime. A pattern that is one of the library's line-start copies is that copy, with
+     * its weight: fail2ban shares one template per pattern.
+     */
     DateTemplate fromPattern(String pattern) {
         String key = key(pattern);
+        if (ANCHORED_KEYS.contains(key)) {
+            for (DateTemplate t : all()) {
+                if (t.weight > 1 && key.equals(key(t.kind == DateTemplate.Kind.PATTERN ? t.pattern : t.name))) {
+                    return t;
+                }
+            }
+        }
+        return create(pattern, key);
+    }
+
+    private DateTemplate create(String pattern, String key) {
         if (key.contains("EPOCH")) {
             if (DateTemplate.EPOCH_KEY.matcher(pattern).find()) {
                 return DateTemplate.epoch(false, key.contains("LEPOCH"), pattern);
