@@ -11,10 +11,11 @@ import java.time.zone.ZoneRules;
  * Converts between UTC seconds and wall-clock seconds of one zone, remembering the span around
  * the last answer so that the lines of a log, which mostly share one offset, cost no lookup.
  *
- * <p>A wall-clock time that does not exist (the hour skipped in spring) or exists twice (the
- * hour repeated in autumn) is read with the offset in force before the change, as the C
- * library's {@code mktime} does for fail2ban: 02:30 in a skipped hour is 03:30 summer time,
- * 02:30 in a repeated hour is the first, summer-time one.
+ * <p>A wall-clock time that does not exist (the hour skipped in spring) is read with the offset
+ * in force before the change: 02:30 is 03:30 summer time. One that exists twice (the hour
+ * repeated in autumn) is read as the C library's {@code mktime} reads it for fail2ban: with the
+ * offset of the previous conversion when that is one of the two, so a log that was in summer
+ * time stays in it until its clock passes the repeated hour.
  */
 final class TimeZoneLocal {
 
@@ -26,6 +27,9 @@ final class TimeZoneLocal {
     private long wallLow = 1;
     private long wallHigh = 0;
     private int wallOffset;
+
+    /** The offset of the last wall-clock conversion: mktime's guess for the next one. */
+    private int guess;
 
     /** UTC seconds in [utcLow, utcHigh) have the offset utcOffset. */
     private long utcLow = 1;
@@ -49,7 +53,17 @@ final class TimeZoneLocal {
         LocalDateTime ldt = LocalDateTime.ofEpochSecond(wallSeconds, 0, ZoneOffset.UTC);
         ZoneOffsetTransition change = rules.getTransition(ldt);
         if (change != null) {
-            return change.getOffsetBefore().getTotalSeconds();
+            int before = change.getOffsetBefore().getTotalSeconds();
+            if (change.isGap()) {
+                return before;
+            }
+            int after = change.getOffsetAfter().getTotalSeconds();
+            if (guess == before || guess == after) {
+                return guess;
+            }
+            // mktime starts from its guess and takes the offset found there
+            int there = rules.getOffset(Instant.ofEpochSecond(wallSeconds - guess)).getTotalSeconds();
+            return there == after ? after : before;
         }
         int off = rules.getOffset(ldt).getTotalSeconds();
         long utc = wallSeconds - off;
@@ -69,7 +83,8 @@ final class TimeZoneLocal {
 
     /** UTC seconds of a wall-clock time in this zone. */
     long toUtc(long wallSeconds) {
-        return wallSeconds - offsetOfWall(wallSeconds);
+        guess = offsetOfWall(wallSeconds);
+        return wallSeconds - guess;
     }
 
     /** The offset (seconds east of UTC) at an instant. */

@@ -1,9 +1,11 @@
 """Runs fail2ban's own DateDetector over log files and prints what it finds, for comparison.
 
-Usage: DateOracle.py CONFIG_DIR FILE...   (TZ and PYTHONPATH set by the caller)
+Usage: DateOracle.py CONFIG_DIR [--patterns=JSON-LIST] [--timezone=TZ] FILE...
+(TZ and PYTHONPATH set by the caller; options apply to the files after them)
 
-For each file: one run with the default templates, and one per distinct datepattern that the
-filter of the same name has under the file's "# filterOptions" (and "# fileOptions").
+For each file: one run with the default templates, one per distinct datepattern that the
+filter of the same name has under the file's "# filterOptions" (and "# fileOptions"), and one
+per pattern given with --patterns.
 Prints one JSON object per run: the pattern, each line with its date span (UTF-16 offsets),
 the time (or null) and the template name, and the hits per template at the end.
 """
@@ -63,12 +65,13 @@ def patterns_for(config, path):
     return found
 
 
-def run(path, pattern, lines):
+def run(path, pattern, timezone, lines):
     # templates are shared by all detectors in a process; start each run from zero
     for obj in gc.get_objects():
         if isinstance(obj, DateTemplate):
             obj.hits = 0
     dd = DateDetector()
+    dd.default_tz = timezone
     if pattern is not None:
         for p in filter(bool, map(str.strip, re.split('\n+', pattern))):
             dd.appendTemplate(p)
@@ -92,17 +95,25 @@ def run(path, pattern, lines):
                 t = 'error: %s' % type(ex).__name__
         out.append([utf16(line, s), utf16(line, e), t, template.name])
     stats = [[t.name, t.hits] for t in dd.templates]
-    return {'file': path, 'pattern': pattern, 'lines': out, 'stats': stats}
+    return {'file': path, 'pattern': pattern, 'timezone': timezone, 'lines': out, 'stats': stats}
 
 
 def main():
     MyTime.setTime(NOW)
     config = sys.argv[1]
-    for path in sys.argv[2:]:
-        lines = lines_of(path)
-        print(json.dumps({'file': path, 'text': lines}))
-        for pattern in [None] + patterns_for(config, path):
-            print(json.dumps(run(path, pattern, lines)))
+    extra = []
+    timezone = None
+    for arg in sys.argv[2:]:
+        if arg.startswith('--patterns='):
+            extra = json.loads(arg[len('--patterns='):])
+            continue
+        if arg.startswith('--timezone='):
+            timezone = arg[len('--timezone='):]
+            continue
+        lines = lines_of(arg)
+        print(json.dumps({'file': arg, 'text': lines}))
+        for pattern in [None] + patterns_for(config, arg) + extra:
+            print(json.dumps(run(arg, pattern, timezone, lines)))
 
 
 if __name__ == '__main__':
