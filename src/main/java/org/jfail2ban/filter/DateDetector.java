@@ -57,6 +57,12 @@ public final class DateDetector {
     private int lastIndex;
     private int firstUnused;
 
+    // the ASCII characters of the current line, when it has no others
+    private boolean charsKnown;
+    private boolean asciiOnly;
+    private long charsLow;
+    private long charsHigh;
+
     // group offsets of the winning match and of a reserved candidate
     private int[] win = new int[2];
     private int[] reserve = new int[2];
@@ -287,6 +293,7 @@ public final class DateDetector {
         }
         int n = entries.size();
         int len = line.length();
+        charsKnown = false;
         boolean matched = false;
         boolean reserved = false;
         int reserveIndex = -1;
@@ -301,8 +308,9 @@ public final class DateDetector {
             // the template of the last line, where that line had its date
             e = entries.get(i);
             boolean found;
+            // no character check here: on a log in one format this search succeeds
             if (e.template.anchored()) {
-                found = search(e, line);
+                found = find(e, line, 0, len, null);
                 ignore = i;
             } else if ((charBefore(line, lastPos) == lastPosBefore
                         || (charAt(line, lastPos) == lastPosAt && !isAlnum(lastPosAt)))
@@ -310,7 +318,7 @@ public final class DateDetector {
                         || (charBefore(line, lastEndPos) == lastEndBefore && !isAlnum(lastEndBefore)))) {
                 found = searchWithin(e, line, lastPos, lastEndPos);
             } else {
-                found = search(e, line);
+                found = find(e, line, 0, len, null);
                 ignore = i;
             }
             if (found) {
@@ -497,14 +505,8 @@ public final class DateDetector {
         return weight > there.weight() || unusedSince > there.lastUsed;
     }
 
-    private static boolean search(Entry e, CharSequence line) {
-        Matcher m = e.matcher;
-        m.reset(line);
-        boolean found = e.template.compiled.anchoredAtStart ? m.lookingAt() : m.find();
-        if (found) {
-            e.regexHits++;
-        }
-        return found;
+    private boolean search(Entry e, CharSequence line) {
+        return find(e, line, 0, line.length(), line);
     }
 
     /**
@@ -518,14 +520,75 @@ public final class DateDetector {
         if (end < start) {
             end = start;
         }
+        return find(e, end == len ? line : view.of(line, end), start, end, null);
+    }
+
+    /**
+     * The leftmost match in {@code [from, to)}. Where the expression knows its first characters,
+     * only the positions that could start a match are tried: a date on a word boundary cannot
+     * start inside a word, and an ISO date cannot start with a letter. With {@code check}, a line
+     * that lacks a character every match needs is passed over at once.
+     */
+    private boolean find(Entry e, CharSequence text, int from, int to, CharSequence check) {
+        DateRegex r = e.template.compiled;
+        if (check != null && !possible(r, check)) {
+            return false;
+        }
         Matcher m = e.matcher;
-        m.reset(end == len ? line : view.of(line, end));
-        m.region(start, end);
-        boolean found = e.template.compiled.anchoredAtStart ? m.lookingAt() : m.find();
+        m.reset(text);
+        boolean found = false;
+        if (r.anchoredAtStart || !r.scannable) {
+            if (from != 0 || to != text.length()) {
+                m.region(from, to);
+            }
+            found = r.anchoredAtStart ? m.lookingAt() : m.find();
+        } else {
+            for (int p = from; p < to; p++) {
+                char c = text.charAt(p);
+                if (!r.mayStartWith(c)
+                        || (r.wordStart && p > 0 && isAsciiWord(c) && isAsciiWord(text.charAt(p - 1)))) {
+                    continue;
+                }
+                m.region(p, to);
+                if (m.lookingAt()) {
+                    found = true;
+                    break;
+                }
+            }
+        }
         if (found) {
             e.regexHits++;
         }
         return found;
+    }
+
+    /** False when the line lacks characters every match of {@code r} needs. */
+    private boolean possible(DateRegex r, CharSequence line) {
+        if (!charsKnown) {
+            charsKnown = true;
+            long low = 0;
+            long high = 0;
+            boolean ascii = true;
+            for (int i = 0, n = line.length(); i < n; i++) {
+                char c = line.charAt(i);
+                if (c < 64) {
+                    low |= 1L << c;
+                } else if (c < 128) {
+                    high |= 1L << (c - 64);
+                } else {
+                    ascii = false;
+                    break;
+                }
+            }
+            asciiOnly = ascii;
+            charsLow = low;
+            charsHigh = high;
+        }
+        return !asciiOnly || r.possibleIn(charsLow, charsHigh);
+    }
+
+    private static boolean isAsciiWord(char c) {
+        return c < 128 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_');
     }
 
     /** The character ending at {@code i} (Python's {@code line[i-1:i]}), or NO_CHAR. */

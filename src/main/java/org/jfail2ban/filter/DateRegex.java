@@ -3,7 +3,9 @@ package org.jfail2ban.filter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -16,8 +18,15 @@ import java.util.regex.PatternSyntaxException;
  * its end-of-line rule ({@code $} before a final {@code \n} only) are kept by compiling with
  * {@link Pattern#UNICODE_CHARACTER_CLASS} and {@link Pattern#UNIX_LINES}. Conditional groups
  * {@code (?(name)yes|no)} have no java.util.regex equivalent and are refused.
+ *
+ * <p>The translation also works out which ASCII characters a match can start with, so that a
+ * search need not try the expression at every position of a line: most positions of a line
+ * without a date are passed over by one table look-up.
  */
 final class DateRegex {
+
+    /** fail2ban's word-start look-ahead, which its templates begin with. */
+    private static final String WORD_START = "(?=^|\\b|\\W)";
 
     final Pattern pattern;
     /** Python group name by group number (index 0 unused); null for unnamed groups. */
@@ -28,11 +37,24 @@ final class DateRegex {
      * {@code find} without trying every position.
      */
     final boolean anchoredAtStart;
+    /** True when {@link #mayStartWith} knows the first characters (the match is never empty). */
+    final boolean scannable;
+    /** True when the expression begins with fail2ban's word-start look-ahead. */
+    final boolean wordStart;
+    private final long firstLow;
+    private final long firstHigh;
+    /** Pairs of 64-bit halves of ASCII sets: a match holds a character of each. */
+    private final long[] required;
 
-    private DateRegex(Pattern pattern, String[] names, boolean anchoredAtStart) {
+    private DateRegex(Pattern pattern, Translator t) {
         this.pattern = pattern;
-        this.names = names;
-        this.anchoredAtStart = anchoredAtStart;
+        this.names = t.names.toArray(new String[0]);
+        this.anchoredAtStart = t.anchoredAtStart && !t.multiline;
+        this.wordStart = t.wordStart;
+        this.scannable = t.firstKnown;
+        this.firstLow = t.first[0];
+        this.firstHigh = t.first[1];
+        this.required = t.required;
     }
 
     int groupCount() {
@@ -53,47 +75,97 @@ final class DateRegex {
         return names[group];
     }
 
+    /**
+     * False when no match can start with {@code c}; only meaningful when {@link #scannable}.
+     * Characters beyond ASCII always may (case folding and Unicode digits reach them).
+     */
+    boolean mayStartWith(char c) {
+        if (c >= 128) {
+            return true;
+        }
+        return c < 64 ? (firstLow >>> c & 1) != 0 : (firstHigh >>> (c - 64) & 1) != 0;
+    }
+
+    /**
+     * False when a line of only ASCII characters, of which {@code low}/{@code high} are the set,
+     * cannot hold a match: it lacks every character of something each match contains (the
+     * {@code :} of a time, a digit).
+     */
+    boolean possibleIn(long low, long high) {
+        for (int i = 0; i < required.length; i += 2) {
+            if ((required[i] & low) == 0 && (required[i + 1] & high) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Translates and compiles; IllegalArgumentException names the expression and the position. */
     static DateRegex compile(String python) {
         Translator t = new Translator(python);
         String java = t.translate();
         try {
-            Pattern p = Pattern.compile(java, t.javaFlags());
-            return new DateRegex(p, t.names.toArray(new String[0]), t.anchoredAtStart && !t.multiline);
+            return new DateRegex(Pattern.compile(java, t.javaFlags(t.ignoreCase, true)), t);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("invalid regular expression '" + python + "': "
                     + e.getDescription(), e);
         }
     }
 
-    /** One pass over the Python expression, writing the java.util.regex one. */
+    /** The parts of an expression that decide what it can start with. */
+    private sealed interface Node permits Leaf, Zero, Unknown, Repeat, Alternatives {
+    }
+
+    /** One character out of a set: a literal, a class, {@code .} or an escape such as {@code \d}. */
+    private record Leaf(String java, boolean ignoreCase) implements Node {
+    }
+
+    /** An anchor or look-around: matches no character. */
+    private record Zero() implements Node {
+    }
+
+    /** A back-reference: could be anything, or nothing. */
+    private record Unknown() implements Node {
+    }
+
+    private record Repeat(Node node, int min) implements Node {
+    }
+
+    private record Alternatives(List<List<Node>> sequences) implements Node {
+    }
+
+    /** Recursive descent over the Python expression, writing the java.util.regex one. */
     private static final class Translator {
         private final String src;
         private final StringBuilder out = new StringBuilder();
         private final List<String> names = new ArrayList<>();
-        /** Numbers of the groups still open, innermost last. */
+        /** Numbers of the groups still open, innermost last; 0 for groups that capture nothing. */
         private final Deque<Integer> open = new ArrayDeque<>();
+        private final Map<String, long[]> leafSets = new HashMap<>();
         private int pos;
-        private int depth;
         private boolean ignoreCase;
+        private boolean caseNow;
         private boolean multiline;
         private boolean dotAll;
         private boolean verbose;
         private boolean ascii;
         private boolean anchoredAtStart;
-        private boolean topLevelAlternative;
+        private boolean wordStart;
+        private boolean firstKnown;
+        private final long[] first = new long[2];
+        private long[] required;
 
         Translator(String src) {
             this.src = src;
             names.add(null);
         }
 
-        int javaFlags() {
+        int javaFlags(boolean ci, boolean withComments) {
             int f = Pattern.UNIX_LINES;
             if (!ascii) {
                 f |= Pattern.UNICODE_CHARACTER_CLASS;
             }
-            if (ignoreCase) {
+            if (ci) {
                 f |= Pattern.CASE_INSENSITIVE | (ascii ? 0 : Pattern.UNICODE_CASE);
             }
             if (multiline) {
@@ -102,7 +174,7 @@ final class DateRegex {
             if (dotAll) {
                 f |= Pattern.DOTALL;
             }
-            if (verbose) {
+            if (verbose && withComments) {
                 f |= Pattern.COMMENTS;
             }
             return f;
@@ -114,59 +186,21 @@ final class DateRegex {
 
         String translate() {
             globalFlags();
-            boolean first = true;
-            while (pos < src.length()) {
-                char c = src.charAt(pos);
-                if (first && c == '^') {
-                    anchoredAtStart = true;
-                }
-                first = false;
-                switch (c) {
-                    case '\\' -> escape(false);
-                    case '[' -> charClass();
-                    case '(' -> groupOpen();
-                    case ')' -> {
-                        if (open.isEmpty()) {
-                            throw error("unbalanced parenthesis", pos);
-                        }
-                        open.pop();
-                        depth--;
-                        out.append(')');
-                        pos++;
-                    }
-                    case '{' -> brace();
-                    case '}' -> {
-                        out.append("\\}");
-                        pos++;
-                    }
-                    case '|' -> {
-                        if (depth == 0) {
-                            topLevelAlternative = true;
-                        }
-                        out.append('|');
-                        pos++;
-                    }
-                    case '#' -> {
-                        if (verbose) {
-                            int nl = src.indexOf('\n', pos);
-                            int end = nl < 0 ? src.length() : nl;
-                            out.append(src, pos, end);
-                            pos = end;
-                        } else {
-                            out.append("\\#");
-                            pos++;
-                        }
-                    }
-                    default -> {
-                        out.append(c);
-                        pos++;
-                    }
-                }
+            caseNow = ignoreCase;
+            anchoredAtStart = src.startsWith("^", pos);
+            wordStart = src.startsWith(WORD_START, pos);
+            Node root = alternatives(true);
+            if (pos < src.length()) {
+                throw error("unbalanced parenthesis", pos);
             }
-            if (!open.isEmpty()) {
-                throw error("missing ), unterminated subpattern", src.length());
+            firstKnown = !first(root, first);
+            List<long[]> req = new ArrayList<>();
+            required(root, req);
+            required = new long[2 * req.size()];
+            for (int i = 0; i < req.size(); i++) {
+                required[2 * i] = req.get(i)[0];
+                required[2 * i + 1] = req.get(i)[1];
             }
-            anchoredAtStart &= !topLevelAlternative;
             return out.toString();
         }
 
@@ -202,12 +236,145 @@ final class DateRegex {
             }
         }
 
-        private void groupOpen() {
+        /** Sequences separated by {@code |}, up to a {@code )} or the end. */
+        private Node alternatives(boolean top) {
+            List<List<Node>> sequences = new ArrayList<>();
+            List<Node> seq = new ArrayList<>();
+            while (pos < src.length()) {
+                char c = src.charAt(pos);
+                if (c == ')') {
+                    break;
+                }
+                if (c == '|') {
+                    if (top) {
+                        anchoredAtStart = false;
+                    }
+                    out.append('|');
+                    pos++;
+                    sequences.add(seq);
+                    seq = new ArrayList<>();
+                    continue;
+                }
+                if (c == '*' || c == '+' || c == '?') {
+                    repeat(seq, c == '+' ? 1 : 0, 1);
+                    continue;
+                }
+                if (c == '{') {
+                    int[] q = quantifier();
+                    if (q != null) {
+                        repeat(seq, q[0], q[1]);
+                        continue;
+                    }
+                }
+                Node n = atom();
+                if (n != null) {
+                    seq.add(n);
+                }
+            }
+            sequences.add(seq);
+            return new Alternatives(sequences);
+        }
+
+        /** Applies a quantifier of {@code length} characters (and a lazy or possessive mark). */
+        private void repeat(List<Node> seq, int min, int length) {
+            if (seq.isEmpty()) {
+                throw error("nothing to repeat", pos);
+            }
+            Node last = seq.remove(seq.size() - 1);
+            if (last instanceof Repeat) {
+                throw error("multiple repeat", pos);
+            }
+            String q = src.substring(pos, pos + length);
+            if (q.startsWith("{")) {
+                // Python's {,n} is {0,n}
+                q = q.startsWith("{,") ? "{0" + q.substring(1) : q;
+            }
+            out.append(q);
+            pos += length;
+            if (pos < src.length() && (src.charAt(pos) == '?' || src.charAt(pos) == '+')) {
+                out.append(src.charAt(pos));
+                pos++;
+            }
+            seq.add(new Repeat(last, min));
+        }
+
+        /** A {@code {m,n}} quantifier at pos as {min, length}, or null when Python reads a brace. */
+        private int[] quantifier() {
+            int i = pos + 1;
+            int loStart = i;
+            while (i < src.length() && isAsciiDigit(src.charAt(i))) {
+                i++;
+            }
+            String lo = src.substring(loStart, i);
+            boolean comma = false;
+            if (i < src.length() && src.charAt(i) == ',') {
+                comma = true;
+                i++;
+                while (i < src.length() && isAsciiDigit(src.charAt(i))) {
+                    i++;
+                }
+            }
+            if (i >= src.length() || src.charAt(i) != '}' || (lo.isEmpty() && !comma)) {
+                return null;
+            }
+            int min = lo.isEmpty() ? 0 : Integer.parseInt(lo.length() > 9 ? "999999999" : lo);
+            return new int[] {min, i + 1 - pos};
+        }
+
+        private Node atom() {
+            char c = src.charAt(pos);
+            switch (c) {
+                case '\\':
+                    return escape();
+                case '[':
+                    return charClass();
+                case '(':
+                    return group();
+                case '^', '$':
+                    out.append(c);
+                    pos++;
+                    return new Zero();
+                case '.':
+                    out.append('.');
+                    pos++;
+                    return new Leaf(".", caseNow);
+                case '{':
+                    return literal("\\{", 1);
+                case '}':
+                    return literal("\\}", 1);
+                case '#':
+                    if (verbose) {
+                        // a comment to the end of the line
+                        int nl = src.indexOf('\n', pos);
+                        int end = nl < 0 ? src.length() : nl;
+                        out.append(src, pos, end);
+                        pos = end;
+                        return null;
+                    }
+                    return literal("\\#", 1);
+                default:
+                    if (verbose && Character.isWhitespace(c)) {
+                        out.append(c);
+                        pos++;
+                        return null;
+                    }
+                    int cp = src.codePointAt(pos);
+                    return literal(javaLiteral(cp), Character.charCount(cp));
+            }
+        }
+
+        private Node literal(String java, int length) {
+            out.append(java);
+            pos += length;
+            return new Leaf(java, caseNow);
+        }
+
+        private Node group() {
             int start = pos;
             if (!src.startsWith("(?", pos)) {
-                capture(null);
                 pos++;
-                return;
+                capture(null);
+                return groupBody(caseNow);
             }
             if (src.startsWith("(?P<", pos)) {
                 int close = src.indexOf('>', pos + 4);
@@ -221,9 +388,9 @@ final class DateRegex {
                 if (names.contains(name)) {
                     throw error("redefinition of group name '" + name + "'", pos + 4);
                 }
-                capture(name);
                 pos = close + 1;
-                return;
+                capture(name);
+                return groupBody(caseNow);
             }
             if (src.startsWith("(?P=", pos)) {
                 int close = src.indexOf(')', pos + 4);
@@ -237,7 +404,7 @@ final class DateRegex {
                 }
                 backReference(g, pos);
                 pos = close + 1;
-                return;
+                return new Unknown();
             }
             if (src.startsWith("(?#", pos)) {
                 int close = src.indexOf(')', pos);
@@ -245,55 +412,68 @@ final class DateRegex {
                     throw error("missing ), unterminated comment", pos);
                 }
                 pos = close + 1;
-                return;
+                return null;
             }
             if (src.startsWith("(?(", pos)) {
                 throw error("conditional groups (?(name)yes|no) are not supported in a datepattern", pos);
             }
-            for (String lead : new String[] {"(?:", "(?=", "(?!", "(?<=", "(?<!", "(?>"}) {
+            for (String lead : new String[] {"(?=", "(?!", "(?<=", "(?<!"}) {
                 if (src.startsWith(lead, pos)) {
-                    open.push(0);
-                    depth++;
                     out.append(lead);
                     pos += lead.length();
-                    return;
+                    open.push(0);
+                    groupBody(caseNow);
+                    return new Zero();
                 }
             }
-            // scoped flags (?i:...) (?-i:...); global ones are only allowed at the start
+            for (String lead : new String[] {"(?:", "(?>"}) {
+                if (src.startsWith(lead, pos)) {
+                    out.append(lead);
+                    pos += lead.length();
+                    open.push(0);
+                    return groupBody(caseNow);
+                }
+            }
+            return scopedFlags(start);
+        }
+
+        /** {@code (?i:...)}, {@code (?-i:...)}; global flags are only allowed at the start. */
+        private Node scopedFlags(int start) {
             int i = pos + 2;
             StringBuilder on = new StringBuilder();
             StringBuilder off = new StringBuilder();
             boolean minus = false;
+            boolean ci = caseNow;
             while (i < src.length()) {
                 char f = src.charAt(i);
                 if (f == '-' && !minus) {
                     minus = true;
-                } else if ("aiLmsux".indexOf(f) >= 0) {
-                    String j = switch (f) {
-                        case 'i', 'm', 's', 'x' -> String.valueOf(f);
-                        case 'a' -> "";
-                        case 'u' -> "";
-                        default -> throw error("bad inline flags: cannot use 'L' flag with a str pattern", i);
-                    };
-                    if (f == 'a') {
-                        (minus ? on : off).append('U');
+                } else if (f == 'i' || f == 'm' || f == 's' || f == 'x') {
+                    (minus ? off : on).append(f);
+                    if (f == 'i') {
+                        ci = !minus;
                     }
-                    (minus ? off : on).append(j);
+                } else if (f == 'a') {
+                    // ASCII-only classes
+                    (minus ? on : off).append('U');
+                } else if (f == 'u') {
+                    // the default
+                } else if (f == 'L') {
+                    throw error("bad inline flags: cannot use 'L' flag with a str pattern", i);
                 } else {
                     break;
                 }
                 i++;
             }
             if (i < src.length() && src.charAt(i) == ':' && i > pos + 2) {
-                open.push(0);
-                depth++;
                 out.append("(?").append(on);
                 if (off.length() > 0) {
                     out.append('-').append(off);
                 }
                 out.append(':');
                 pos = i + 1;
-                return;
+                open.push(0);
+                return groupBody(ci);
             }
             if (i < src.length() && src.charAt(i) == ')' && i > pos + 2) {
                 throw error("global flags not at the start of the expression", start);
@@ -301,10 +481,24 @@ final class DateRegex {
             throw error("unknown extension " + src.substring(pos + 1, Math.min(src.length(), pos + 4)), start);
         }
 
+        /** The inside of a group whose opening is written, up to and with its {@code )}. */
+        private Node groupBody(boolean ci) {
+            boolean outer = caseNow;
+            caseNow = ci;
+            Node inner = alternatives(false);
+            caseNow = outer;
+            if (pos >= src.length()) {
+                throw error("missing ), unterminated subpattern", src.length());
+            }
+            out.append(')');
+            pos++;
+            open.pop();
+            return inner;
+        }
+
         private void capture(String name) {
             names.add(name);
             open.push(names.size() - 1);
-            depth++;
             out.append('(');
         }
 
@@ -318,40 +512,9 @@ final class DateRegex {
             out.append("(?:\\").append(group).append(')');
         }
 
-        /** Python takes {@code {} as a quantifier only when it reads as one; else it is a brace. */
-        private void brace() {
-            int i = pos + 1;
-            int loStart = i;
-            while (i < src.length() && isAsciiDigit(src.charAt(i))) {
-                i++;
-            }
-            String lo = src.substring(loStart, i);
-            String hi = null;
-            boolean comma = false;
-            if (i < src.length() && src.charAt(i) == ',') {
-                comma = true;
-                int hiStart = ++i;
-                while (i < src.length() && isAsciiDigit(src.charAt(i))) {
-                    i++;
-                }
-                hi = src.substring(hiStart, i);
-            }
-            boolean closed = i < src.length() && src.charAt(i) == '}';
-            if (!closed || (lo.isEmpty() && !comma)) {
-                out.append("\\{");
-                pos++;
-                return;
-            }
-            out.append('{').append(lo.isEmpty() ? "0" : lo);
-            if (comma) {
-                out.append(',').append(hi);
-            }
-            out.append('}');
-            pos = i + 1;
-        }
-
-        private void charClass() {
+        private Node charClass() {
             int start = pos;
+            int written = out.length();
             pos++;
             out.append('[');
             if (pos < src.length() && src.charAt(pos) == '^') {
@@ -381,6 +544,7 @@ final class DateRegex {
                 }
             }
             out.append(']');
+            return new Leaf(out.substring(written), caseNow);
         }
 
         /**
@@ -392,7 +556,7 @@ final class DateRegex {
             if (c != '\\') {
                 int cp = src.codePointAt(pos);
                 pos += Character.charCount(cp);
-                literalInClass(cp);
+                out.append(javaLiteral(cp));
                 return cp;
             }
             if (pos + 1 >= src.length()) {
@@ -407,45 +571,52 @@ final class DateRegex {
                 }
                 case 'b' -> {
                     pos += 2;
-                    literalInClass(8);
+                    out.append(javaLiteral(8));
                     return 8;
                 }
                 default -> {
                     int cp = escapedCodePoint(true);
-                    literalInClass(cp);
+                    out.append(javaLiteral(cp));
                     return cp;
                 }
             }
         }
 
-        private void literalInClass(int cp) {
-            if (cp < 128 && !Character.isLetterOrDigit(cp)) {
-                out.append('\\').append((char) cp);
-            } else if (cp >= 128) {
-                out.append("\\x{").append(Integer.toHexString(cp)).append('}');
-            } else {
-                out.append((char) cp);
+        /** A character as java.util.regex reads it literally, in or out of a class, in any mode. */
+        private static String javaLiteral(int cp) {
+            if (cp < 128 && Character.isLetterOrDigit(cp)) {
+                return String.valueOf((char) cp);
             }
+            if (cp < 128 && cp > 32 && cp != 127) {
+                return "\\" + (char) cp;
+            }
+            return "\\x{" + Integer.toHexString(cp) + "}";
         }
 
-        private void escape(boolean inClass) {
+        private Node escape() {
             if (pos + 1 >= src.length()) {
                 throw error("bad escape (end of pattern)", pos);
             }
             char e = src.charAt(pos + 1);
             switch (e) {
-                case 'A', 'b', 'B', 'd', 'D', 's', 'S', 'w', 'W' -> {
+                case 'A', 'b', 'B' -> {
                     out.append('\\').append(e);
                     pos += 2;
-                    return;
+                    return new Zero();
                 }
                 case 'Z' -> {
                     out.append("\\z");
                     pos += 2;
-                    return;
+                    return new Zero();
+                }
+                case 'd', 'D', 's', 'S', 'w', 'W' -> {
+                    String j = "\\" + e;
+                    out.append(j);
+                    pos += 2;
+                    return new Leaf(j, caseNow);
                 }
                 default -> {
-                    // handled below
+                    // below
                 }
             }
             if (e >= '1' && e <= '9') {
@@ -461,15 +632,12 @@ final class DateRegex {
                     int group = Integer.parseInt(src.substring(i, end));
                     pos = end;
                     backReference(group, at);
-                    return;
+                    return new Unknown();
                 }
             }
-            int cp = escapedCodePoint(inClass);
-            if (cp < 128 && !Character.isLetterOrDigit(cp)) {
-                out.append('\\').append((char) cp);
-            } else {
-                out.append("\\x{").append(Integer.toHexString(cp)).append('}');
-            }
+            String j = javaLiteral(escapedCodePoint(false));
+            out.append(j);
+            return new Leaf(j, caseNow);
         }
 
         /** Reads an escape that stands for one character and returns it. */
@@ -491,12 +659,12 @@ final class DateRegex {
                 case 'v':
                     return 11;
                 case 'x':
-                    return hex(2, 2, at);
+                    return hex(2, at);
                 case 'u':
-                    return hex(4, 4, at);
+                    return hex(4, at);
                 case 'U': {
-                    int cp = hex(8, 8, at);
-                    if (cp > Character.MAX_CODE_POINT) {
+                    int cp = hex(8, at);
+                    if (cp < 0 || cp > Character.MAX_CODE_POINT) {
                         throw error("bad escape \\U", at);
                     }
                     return cp;
@@ -522,7 +690,6 @@ final class DateRegex {
                     break;
             }
             if (isOctal(e)) {
-                // up to three octal digits
                 int v = e - '0';
                 int n = 1;
                 while (n < 3 && pos < src.length() && isOctal(src.charAt(pos))) {
@@ -547,19 +714,87 @@ final class DateRegex {
             return cp;
         }
 
-        private int hex(int min, int max, int at) {
+        /** Exactly {@code digits} hexadecimal digits. */
+        private int hex(int digits, int at) {
             int v = 0;
-            int n = 0;
-            while (n < max && pos < src.length() && Character.digit(src.charAt(pos), 16) >= 0
-                    && src.charAt(pos) < 128) {
-                v = v * 16 + Character.digit(src.charAt(pos), 16);
+            for (int n = 0; n < digits; n++) {
+                int d = pos < src.length() && src.charAt(pos) < 128 ? Character.digit(src.charAt(pos), 16) : -1;
+                if (d < 0) {
+                    throw error("incomplete escape " + src.substring(at, pos), at);
+                }
+                v = v * 16 + d;
                 pos++;
-                n++;
-            }
-            if (n < min) {
-                throw error("incomplete escape " + src.substring(at, pos), at);
             }
             return v;
+        }
+
+        /**
+         * Adds to {@code set} the ASCII characters a match of {@code n} can start with; returns
+         * whether {@code n} can match without consuming a character (then what follows counts too).
+         */
+        private boolean first(Node n, long[] set) {
+            if (n instanceof Leaf leaf) {
+                long[] s = leafSets.computeIfAbsent(leaf.java() + (leaf.ignoreCase() ? "/i" : ""), k -> asciiSet(leaf));
+                set[0] |= s[0];
+                set[1] |= s[1];
+                return false;
+            }
+            if (n instanceof Zero) {
+                return true;
+            }
+            if (n instanceof Unknown) {
+                set[0] = -1;
+                set[1] = -1;
+                return true;
+            }
+            if (n instanceof Repeat r) {
+                return first(r.node(), set) || r.min() == 0;
+            }
+            boolean empty = false;
+            for (List<Node> seq : ((Alternatives) n).sequences()) {
+                boolean all = true;
+                for (Node x : seq) {
+                    if (!first(x, set)) {
+                        all = false;
+                        break;
+                    }
+                }
+                empty |= all;
+            }
+            return empty;
+        }
+
+        /** Collects the sets every match of {@code n} takes a character from. */
+        private void required(Node n, List<long[]> into) {
+            if (n instanceof Leaf leaf) {
+                long[] s = leafSets.computeIfAbsent(leaf.java() + (leaf.ignoreCase() ? "/i" : ""), k -> asciiSet(leaf));
+                for (long[] x : into) {
+                    if (x[0] == s[0] && x[1] == s[1]) {
+                        return;
+                    }
+                }
+                into.add(s);
+            } else if (n instanceof Repeat r) {
+                if (r.min() > 0) {
+                    required(r.node(), into);
+                }
+            } else if (n instanceof Alternatives a && a.sequences().size() == 1) {
+                for (Node x : a.sequences().get(0)) {
+                    required(x, into);
+                }
+            }
+        }
+
+        /** The ASCII characters one leaf matches, asked of java.util.regex itself. */
+        private long[] asciiSet(Leaf leaf) {
+            long[] s = new long[2];
+            Pattern p = Pattern.compile(leaf.java(), javaFlags(leaf.ignoreCase(), false));
+            for (char c = 0; c < 128; c++) {
+                if (p.matcher(String.valueOf(c)).matches()) {
+                    s[c >> 6] |= 1L << (c & 63);
+                }
+            }
+            return s;
         }
 
         private static boolean isOctal(char c) {

@@ -45,6 +45,8 @@ final class DateTemplate {
     private static final Pattern LINE_BEGIN_PREFIX = Pattern.compile("^\\{\\^LN-BEG\\}", U);
     private static final Pattern WORD_START_ANCHOR = Pattern.compile("^\\((?:\\?:)?\\^\\|\\\\b\\|\\\\W\\)", U);
     private static final Pattern WORD_END_ANCHOR = Pattern.compile("\\(\\?=\\\\b\\|\\\\W\\|\\$\\)$", U);
+    private static final Pattern GLOBAL_FLAGS_AT_START = Pattern.compile("\\(\\?[a-z]+\\)");
+    private static final String LINE_START_PREFIX = "^(?:\\W{0,2})?";
     static final Pattern EPOCH_KEY = Pattern.compile("(?<!\\\\)\\{L?EPOCH\\}", U | Pattern.CASE_INSENSITIVE);
 
     private static final String EPOCH_SECONDS = "\\d{10,11}\\b(?:\\.\\d{3,6})?";
@@ -166,13 +168,26 @@ final class DateTemplate {
 
     private static DateRegex compile(String regex, String source) {
         try {
-            return DateRegex.compile(regex);
+            return DateRegex.compile(forJava(regex));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad datepattern '" + source + "': " + e.getMessage(), e);
         }
     }
 
     private record Bound(String name, String regex, int flags) {
+    }
+
+    /**
+     * The line-start prefix {@code ^(?:\W{0,2})?} matches exactly what {@code ^\W{0,2}} does, but
+     * java.util.regex would try the rest twice after each failure (once per way to match
+     * nothing); the short form is used for matching, the long one is shown.
+     */
+    private static String forJava(String regex) {
+        Matcher gf = GLOBAL_FLAGS_AT_START.matcher(regex);
+        int at = gf.lookingAt() ? gf.end() : 0;
+        return regex.startsWith(LINE_START_PREFIX, at)
+                ? regex.substring(0, at) + "^\\W{0,2}" + regex.substring(at + LINE_START_PREFIX.length())
+                : regex;
     }
 
     /** Adds group 1 and the word or line boundaries, and works out the anchoring flags. */
@@ -196,7 +211,7 @@ final class DateTemplate {
                 regex = "(?=^|\\b|\\W)" + regex;
             } else {
                 flags |= LINE_BEGIN;
-                regex = "^(?:\\W{0,2})?" + regex;
+                regex = LINE_START_PREFIX + regex;
                 if (!name.startsWith(LINE_BEGIN_KEY)) {
                     name = LINE_BEGIN_KEY + name;
                 }
