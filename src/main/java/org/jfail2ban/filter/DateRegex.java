@@ -377,33 +377,25 @@ final class DateRegex {
                 return groupBody(caseNow);
             }
             if (src.startsWith("(?P<", pos)) {
-                int close = src.indexOf('>', pos + 4);
-                if (close < 0) {
-                    throw error("missing >, unterminated name", pos + 4);
-                }
-                String name = src.substring(pos + 4, close);
+                int at = pos + 4;
+                String name = nameUpTo('>');
                 if (!isIdentifier(name)) {
-                    throw error("bad character in group name '" + name + "'", pos + 4);
+                    throw error("bad character in group name '" + name + "'", at);
                 }
                 if (names.contains(name)) {
-                    throw error("redefinition of group name '" + name + "'", pos + 4);
+                    throw error("redefinition of group name '" + name + "'", at);
                 }
-                pos = close + 1;
                 capture(name);
                 return groupBody(caseNow);
             }
             if (src.startsWith("(?P=", pos)) {
-                int close = src.indexOf(')', pos + 4);
-                if (close < 0) {
-                    throw error("missing ), unterminated name", pos + 4);
-                }
-                String name = src.substring(pos + 4, close);
+                int at = pos;
+                String name = nameUpTo(')');
                 int g = names.indexOf(name);
                 if (g < 1) {
-                    throw error("unknown group name '" + name + "'", pos + 4);
+                    throw error("unknown group name '" + name + "'", at + 4);
                 }
-                backReference(g, pos);
-                pos = close + 1;
+                backReference(g, at);
                 return new Unknown();
             }
             if (src.startsWith("(?#", pos)) {
@@ -435,6 +427,17 @@ final class DateRegex {
                 }
             }
             return scopedFlags(start);
+        }
+
+        /** The name after {@code (?P<} or {@code (?P=}, up to {@code end}, which is passed over. */
+        private String nameUpTo(char end) {
+            int close = src.indexOf(end, pos + 4);
+            if (close < 0) {
+                throw error("missing " + end + ", unterminated name", pos + 4);
+            }
+            String name = src.substring(pos + 4, close);
+            pos = close + 1;
+            return name;
         }
 
         /** {@code (?i:...)}, {@code (?-i:...)}; global flags are only allowed at the start. */

@@ -33,10 +33,13 @@ public class DateDetectorBench {
     static final String SYSLOG = "Aug 14 11:59:58 host sshd[1234]: Failed password for invalid user admin from 192.0.2.1 port 22 ssh2";
     static final String ISO = "2005-08-14 11:59:58,123 fail2ban.actions [1234]: NOTICE [sshd] Ban 192.0.2.1";
     static final String NO_DATE = "Failed password for invalid user admin from 192.0.2.1 port 22 ssh2";
+    /** No date, but the colons and digits the templates look for. */
+    static final String STACK_TRACE = "\tat org.example.auth.LoginService.check(LoginService.java:142) ~[app.jar:1.0.2]";
 
     private DateDetector syslog;
     private DateDetector iso;
     private DateDetector noDate;
+    private DateDetector stackTrace;
 
     @Setup
     public void setUp() {
@@ -44,11 +47,13 @@ public class DateDetectorBench {
         syslog = new DateDetector(clock);
         iso = new DateDetector(clock);
         noDate = new DateDetector(clock);
+        stackTrace = new DateDetector(clock);
         // settle the template order as on a real log
         for (int i = 0; i < 100; i++) {
             syslog.match(SYSLOG);
             iso.match(ISO);
             noDate.match(NO_DATE);
+            stackTrace.match(STACK_TRACE);
         }
     }
 
@@ -65,5 +70,10 @@ public class DateDetectorBench {
     @Benchmark
     public DateMatch lineWithoutDate() {
         return noDate.match(NO_DATE);
+    }
+
+    @Benchmark
+    public DateMatch stackTraceLine() {
+        return stackTrace.match(STACK_TRACE);
     }
 }
