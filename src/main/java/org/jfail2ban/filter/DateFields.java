@@ -235,20 +235,29 @@ final class DateFields {
 
     /** A zone field: Z, UTC and GMT are UTC; otherwise fail2ban's fixed offsets. */
     private static int zoneSeconds(CharSequence line, int s, int e) {
-        CharSequence z = line.subSequence(s, e);
-        if (equals(z, "Z") || equals(z, "UTC") || equals(z, "GMT")) {
+        int len = e - s;
+        char c = line.charAt(s);
+        if (len == 1 && c == 'Z' || len == 3 && (regionIs(line, s, "UTC") || regionIs(line, s, "GMT"))) {
             return 0;
         }
-        int m = TimeZoneOffsets.minutesOrInvalid(z);
+        if ((c == '+' || c == '-') && (len == 3 || len == 5 || len == 6 && line.charAt(s + 3) == ':')) {
+            // the common +hh, +hhmm and +hh:mm, read in place
+            int h1 = line.charAt(s + 1) - '0';
+            int h2 = Character.digit(line.charAt(s + 2), 10);
+            int m1 = len == 3 ? 0 : Character.digit(line.charAt(e - 2), 10);
+            int m2 = len == 3 ? 0 : Character.digit(line.charAt(e - 1), 10);
+            if ((h1 == 0 || h1 == 1) && h2 >= 0 && m1 >= 0 && m2 >= 0) {
+                int minutes = (h1 * 10 + h2) * 60 + m1 * 10 + m2;
+                return (c == '-' ? -minutes : minutes) * 60;
+            }
+        }
+        int m = TimeZoneOffsets.minutesOrInvalid(line.subSequence(s, e));
         return m == Integer.MIN_VALUE ? NONE : m * 60;
     }
 
-    private static boolean equals(CharSequence a, String b) {
-        if (a.length() != b.length()) {
-            return false;
-        }
-        for (int i = 0; i < b.length(); i++) {
-            if (a.charAt(i) != b.charAt(i)) {
+    private static boolean regionIs(CharSequence line, int s, String word) {
+        for (int i = 0; i < word.length(); i++) {
+            if (line.charAt(s + i) != word.charAt(i)) {
                 return false;
             }
         }
