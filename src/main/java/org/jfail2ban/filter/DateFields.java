@@ -285,6 +285,21 @@ final class DateFields {
 
     /** Python's int(): surrounding white space, an optional sign, decimal digits of any script. */
     static int integer(CharSequence text, int s, int e) {
+        if (s < e && e - s <= 9) {
+            // the usual case: ASCII digits only
+            int v = 0;
+            int i = s;
+            for (; i < e; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    break;
+                }
+                v = v * 10 + (c - '0');
+            }
+            if (i == e) {
+                return v;
+            }
+        }
         while (s < e && DateTemplate.isPythonSpace(text.charAt(s))) {
             s++;
         }
