@@ -41,7 +41,6 @@ public final class DateDetector {
     private final DateFields fields;
     private final DateTemplateLibrary library;
     private final List<Entry> entries = new ArrayList<>();
-    private final Set<String> names = new HashSet<>();
     private final LineView view = new LineView();
     private String pattern;
     private String zoneText;
@@ -82,7 +81,6 @@ public final class DateDetector {
 
     private void reset() {
         entries.clear();
-        names.clear();
         lastPos = 1;
         lastPosBefore = NO_CHAR;
         lastPosAt = NO_CHAR;
@@ -95,52 +93,42 @@ public final class DateDetector {
 
     /**
      * Sets the {@code datepattern}: null or blank for the default library, else one template per
-     * line. Counters start again.
+     * line. Counters start again; a refused pattern changes nothing.
      *
      * @throws IllegalArgumentException for a pattern fail2ban would refuse, with the reason
      */
     public void setPattern(String datepattern) {
-        List<String> lines = new ArrayList<>();
+        Templates templates = new Templates();
         if (datepattern != null) {
             for (String l : datepattern.split("\n+")) {
                 l = DateTemplate.pythonStrip(l);
                 if (!l.isEmpty()) {
-                    lines.add(l);
+                    append(l, templates);
                 }
             }
         }
-        List<Entry> saved = new ArrayList<>(entries);
-        Set<String> savedNames = new HashSet<>(names);
-        int[] state = {lastPos, lastPosBefore, lastPosAt, lastEndPos, lastEndBefore, lastEndAfter, lastIndex, firstUnused};
-        reset();
-        try {
-            for (String l : lines) {
-                append(l);
-            }
-        } catch (IllegalArgumentException e) {
-            // a bad pattern leaves the detector as it was
-            entries.clear();
-            entries.addAll(saved);
-            names.clear();
-            names.addAll(savedNames);
-            lastPos = state[0];
-            lastPosBefore = state[1];
-            lastPosAt = state[2];
-            lastEndPos = state[3];
-            lastEndBefore = state[4];
-            lastEndAfter = state[5];
-            lastIndex = state[6];
-            firstUnused = state[7];
-            throw e;
-        }
+        install(templates);
         pattern = datepattern;
     }
 
-    private void append(String line) {
+    private void install(Templates templates) {
+        reset();
+        for (DateTemplate t : templates.list) {
+            entries.add(new Entry(t));
+            int size = 2 * (t.compiled.groupCount() + 1);
+            if (win.length < size) {
+                win = new int[size];
+                reserve = new int[size];
+            }
+        }
+    }
+
+    /** One line of a datepattern. */
+    private void append(String line, Templates into) {
         String key = DateTemplateLibrary.key(line);
         switch (key) {
             case "{^LN-BEG}" -> {
-                addDefaults(true);
+                addDefaults(true, into);
                 return;
             }
             case "{DEFAULT}" -> {
@@ -149,7 +137,7 @@ public final class DateDetector {
                 return;
             }
             case "{NONE}" -> {
-                appendTemplate(library.fromPattern("{UNB}^"), false);
+                into.add(library.fromPattern("{UNB}^"), false);
                 return;
             }
             default -> {
@@ -158,40 +146,39 @@ public final class DateDetector {
         }
         if (key.contains("{DATE}")) {
             // each default format set into the frame in place of {DATE}
-            String frame = line;
-            boolean ignoreDuplicates = !entries.isEmpty();
+            boolean ignoreDuplicates = !into.list.isEmpty();
             for (DateTemplate t : library.originals()) {
-                DateTemplate w = library.wrapped(t, s -> DATE_KEY.matcher(frame)
+                DateTemplate w = library.wrapped(t, s -> DATE_KEY.matcher(line)
                         .replaceAll(Matcher.quoteReplacement(DateTemplate.unbound(s))));
-                appendTemplate(w, ignoreDuplicates);
+                into.add(w, ignoreDuplicates);
             }
             return;
         }
-        appendTemplate(library.fromPattern(line), false);
+        into.add(library.fromPattern(line), false);
     }
 
-    private void addDefaults(boolean lineBeginOnly) {
-        boolean ignoreDuplicates = !entries.isEmpty();
+    private void addDefaults(boolean lineBeginOnly, Templates into) {
+        boolean ignoreDuplicates = !into.list.isEmpty();
         for (DateTemplate t : library.all()) {
-            if (lineBeginOnly && (t.flags & DateTemplate.LINE_BEGIN) == 0) {
-                continue;
+            if (!lineBeginOnly || (t.flags & DateTemplate.LINE_BEGIN) != 0) {
+                into.add(t, ignoreDuplicates);
             }
-            appendTemplate(t, ignoreDuplicates);
         }
     }
 
-    private void appendTemplate(DateTemplate t, boolean ignoreDuplicate) {
-        if (!names.add(t.name)) {
-            if (ignoreDuplicate) {
-                return;
+    /** Templates being gathered for a detector; names are unique. */
+    private static final class Templates {
+        final List<DateTemplate> list = new ArrayList<>();
+        private final Set<String> names = new HashSet<>();
+
+        void add(DateTemplate t, boolean ignoreDuplicate) {
+            if (!names.add(t.name)) {
+                if (ignoreDuplicate) {
+                    return;
+                }
+                throw new IllegalArgumentException("There is already a template with name " + t.name);
             }
-            throw new IllegalArgumentException("There is already a template with name " + t.name);
-        }
-        entries.add(new Entry(t));
-        int size = 2 * (t.compiled.groupCount() + 1);
-        if (win.length < size) {
-            win = new int[size];
-            reserve = new int[size];
+            list.add(t);
         }
     }
 
@@ -289,7 +276,9 @@ public final class DateDetector {
      */
     public DateMatch match(CharSequence line) {
         if (entries.isEmpty()) {
-            addDefaults(false);
+            Templates defaults = new Templates();
+            addDefaults(false, defaults);
+            install(defaults);
         }
         int n = entries.size();
         int len = line.length();

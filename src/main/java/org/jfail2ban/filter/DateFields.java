@@ -327,7 +327,7 @@ final class DateFields {
 
     /** Day of the year from a week number (%U weeks start on Sunday, %W on Monday) and a weekday. */
     private static int yearDayOfWeek(int year, int week, int weekday, boolean weekFromMonday) {
-        int first = (int) Math.floorMod(epochDay(year, 1, 1) + 3, 7); // Monday = 0
+        int first = Math.floorMod(epochDay(year, 1, 1) + 3, 7); // Monday = 0
         if (!weekFromMonday) {
             first = (first + 1) % 7;
             weekday = (weekday + 1) % 7;
