@@ -392,6 +392,11 @@ public final class DateDetector {
         DateTemplate t = e.template;
         int start = win[2];
         int end = win[3];
+        if (start < 0) {
+            // the pattern's own first group took no part: no date text, as for an empty one
+            start = 0;
+            end = 0;
+        }
         return new DateMatch(start == end ? null : time(t, line), start, end, t.name);
     }
 

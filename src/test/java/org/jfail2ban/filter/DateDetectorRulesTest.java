@@ -140,6 +140,10 @@ class DateDetectorRulesTest {
         DateMatch m = empty.match("WARNING: something");
         assertEquals(new DateMatch(null, 8, 8, "^WARNING:()**"), m, "an empty date: the filter takes the last one");
 
+        DateDetector optionalGroup = detector(TimeZoneSamples.clock(), "(x)?%H:%M:%S");
+        assertEquals(new DateMatch(null, 0, 0, "(x)?24hour:Minute:Second"), optionalGroup.match("at 11:00:00"),
+                "the first group of the pattern is the date text; here it took no part");
+
         DateDetector framed = detector(TimeZoneSamples.clock(), "^[^\\[]*\\[({DATE})");
         String line = "192.0.2.1 - - [14/Aug/2005:11:00:00 +0200] \"GET / HTTP/1.1\" 404";
         m = framed.match(line);
