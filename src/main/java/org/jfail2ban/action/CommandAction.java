@@ -408,12 +408,16 @@ public final class CommandAction implements Action {
             }
             started.put(family, 1);
         } else {
+            // restart what was started: the family itself, or the whole action when it has no
+            // families (fail2ban restarts a family that never ran start, which repairs nothing)
+            String fam = started.containsKey(family) || startOnDemand() ? family : "";
             try {
-                stopFamilies(family);
+                stopFamilies(fam);
             } catch (ActionException e) {
                 // a failed stop does not matter when the start and check succeed
             }
-            startFamilies(family, forceStart || !startOnDemand());
+            startFamilies(fam, forceStart || !startOnDemand());
+            family = fam;
         }
         if (started.getOrDefault(family, 0) != 0 && !execute(forOperation(check, family))) {
             LOG.log(Level.ERROR, "{0}: unable to restore environment", what());
