@@ -9,6 +9,10 @@ final class Backends {
     static Backend create(String kind, BackendContext ctx) throws ActionException {
         return switch (kind) {
             case "nftables" -> new NftablesBackend(ctx);
+            case "iptables" -> new IptablesBackend(ctx);
+            case "ipset" -> new IpsetBackend(ctx);
+            case "hostsdeny" -> new HostsDenyBackend(ctx);
+            case "route" -> new RouteBackend(ctx);
             default -> throw new ActionException(ctx.what() + ": unknown native backend '" + kind
                     + "' (known: nftables, iptables, ipset, hostsdeny, route, smtp, abuseipdb)");
         };
