@@ -13,6 +13,8 @@ final class Backends {
             case "ipset" -> new IpsetBackend(ctx);
             case "hostsdeny" -> new HostsDenyBackend(ctx);
             case "route" -> new RouteBackend(ctx);
+            case "smtp" -> new SmtpBackend(ctx);
+            case "abuseipdb" -> new AbuseIpdbBackend(ctx);
             default -> throw new ActionException(ctx.what() + ": unknown native backend '" + kind
                     + "' (known: nftables, iptables, ipset, hostsdeny, route, smtp, abuseipdb)");
         };
