@@ -10,9 +10,8 @@ import org.jfail2ban.filter.IpAddr;
 
 /**
  * Keeps banned addresses in ipsets that the administrator's own firewall rules refer to by
- * name ({@code -m set --match-set f2b-sshd src}, an nftables or firewalld rule, a shorewall
- * blacklist): {@code ipmset} for IPv4, {@code ipmset?family=inet6} (default: the same name
- * with a 6) for IPv6. Several jails may name the same set: an address stays in it, with the
+ * name ({@code -m set --match-set f2b-sshd src}, a firewalld or shorewall rule): {@code ipmset}
+ * for IPv4, {@code ipmset6} (default: the same name with a 6) for IPv6. Several jails may name the same set: an address stays in it, with the
  * longest of their ban times, until the last of their bans ends.
  *
  * <p>Start creates a set that does not exist; stop destroys only a set it created, and only
@@ -33,13 +32,11 @@ final class IpsetBackend implements Backend {
         this.ctx = ctx;
         this.ipset = new Ipset(ctx, ctx.program("ipset", "", "ipset"));
         String name = ctx.checked("name", "", ctx.jail(), Pattern.compile("[A-Za-z0-9_.\\-]+"));
-        String v4 = ctx.checked("ipmset", "inet4", "f2b-" + name, NAME);
-        String v6 = ctx.get("ipmset", "inet6", v4);
+        String v4 = ctx.checked("ipmset", "", "f2b-" + name, NAME);
+        String v6 = ctx.checked("ipmset6", "", v4 + "6", NAME);
         if (v6.equals(v4)) {
-            v6 = v4 + "6"; // one name cannot hold both families
-        }
-        if (!NAME.matcher(v6).matches()) {
-            throw new ActionException(ctx.what() + ": invalid value for 'ipmset?family=inet6': '" + v6 + "'");
+            throw new ActionException(ctx.what() + ": 'ipmset' and 'ipmset6' name the same set: one set cannot hold "
+                    + "both families");
         }
         sets.put("inet4", v4);
         sets.put("inet6", v6);
