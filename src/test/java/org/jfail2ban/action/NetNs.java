@@ -51,6 +51,38 @@ final class NetNs implements AutoCloseable {
         return Proc.run(cmd(argv), null, Map.of(), stdin, 120);
     }
 
+    /**
+     * A directory of wrappers that run the given tools inside this namespace, to put first on
+     * the PATH of shell commands: whatever a command action runs by name stays in here.
+     */
+    java.nio.file.Path wrappers(java.nio.file.Path dir, String... tools) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        for (String t : tools) {
+            String real = null;
+            for (String d : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
+                if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, t))) {
+                    real = d + "/" + t;
+                    break;
+                }
+            }
+            if (real == null) {
+                throw new AssertionError("no " + t + " on this machine");
+            }
+            java.nio.file.Path w = dir.resolve(t);
+            java.nio.file.Files.writeString(w, "#!/bin/sh\nexec ip netns exec " + name + " " + real + " \"$@\"\n");
+            java.nio.file.Files.setPosixFilePermissions(w, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    "rwxr-xr-x"));
+        }
+        return dir;
+    }
+
+    /** The host's own firewall as listed, to check that a test left it alone. */
+    static String hostFirewall() {
+        return Proc.run(List.of("nft", "list", "ruleset")).assertOk().out()
+                + Proc.run(List.of("iptables-save")).out().replaceAll("(?m)^#.*\n", "")
+                + Proc.run(List.of("ip6tables-save")).out().replaceAll("(?m)^#.*\n", "");
+    }
+
     /** Starts a program inside the namespace that lives until close(). */
     Process spawn(String... argv) {
         try {

@@ -114,7 +114,13 @@ final class OracleStreams {
 
     /** Runs a Python snippet with fail2ban's package importable. */
     static String python(String code, String stdin) {
+        return pythonArgs(code, List.of(), stdin);
+    }
+
+    static String pythonArgs(String code, List<String> args, String stdin) {
         Map<String, String> env = Map.of("PYTHONPATH", Oracle.root().resolve("usr/lib/python3/dist-packages").toString());
-        return Proc.run(List.of(Oracle.python(), "-c", code), null, env, stdin, 120).assertOk().out();
+        List<String> cmd = new ArrayList<>(List.of(Oracle.python(), "-c", code));
+        cmd.addAll(args);
+        return Proc.run(cmd, null, env, stdin, 300).assertOk().out();
     }
 }
