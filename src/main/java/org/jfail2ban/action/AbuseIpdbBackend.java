@@ -55,10 +55,6 @@ final class AbuseIpdbBackend implements Backend {
     }
 
     @Override
-    public void start() {
-    }
-
-    @Override
     public void stop() {
     }
 
@@ -69,24 +65,11 @@ final class AbuseIpdbBackend implements Backend {
 
     @Override
     public void banAll(List<BanInfo> bans) throws ActionException {
-        ActionException first = null;
-        for (BanInfo ban : bans) {
-            if (ban.restored()) {
-                continue;
-            }
-            try {
+        Bans.each(bans, ban -> {
+            if (!ban.restored()) {
                 report(ban);
-            } catch (ActionException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
             }
-        }
-        if (first != null) {
-            throw first;
-        }
+        });
     }
 
     private void report(BanInfo ban) throws ActionException {

@@ -8,7 +8,9 @@ import java.util.List;
  */
 interface Backend {
 
-    void start() throws ActionException;
+    /** Makes what the bans need (tables, sets, chains); nothing for backends that need nothing. */
+    default void start() throws ActionException {
+    }
 
     void stop() throws ActionException;
 

@@ -1,12 +1,67 @@
 package org.jfail2ban.action;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.jfail2ban.filter.IpAddr;
 
-/** Facts about one ban that several backends need: its address, its family, when it ends. */
+/** Facts about one ban that several backends need, and the loops they all run over bans. */
 final class Bans {
 
+    /** What an action does with one ban. */
+    interface Step {
+        void accept(BanInfo ban) throws ActionException;
+    }
+
+    /** What a backend does with one ban's address. */
+    interface AddressStep {
+        void accept(IpAddr ip, BanInfo ban) throws ActionException;
+    }
+
     private Bans() {
+    }
+
+    /** Runs the step for every ban, even after one fails; then throws the first failure, the others attached. */
+    static void each(List<BanInfo> bans, Step step) throws ActionException {
+        ActionException first = null;
+        for (BanInfo b : bans) {
+            try {
+                step.accept(b);
+            } catch (ActionException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * Runs the step for every ban whose id is an address (with {@code single}, a single address,
+     * not a network) and returns the ids of the others, for {@link #reject} once the batch is sent.
+     */
+    static List<String> addresses(List<BanInfo> bans, boolean single, AddressStep step) throws ActionException {
+        List<String> bad = new ArrayList<>();
+        for (BanInfo ban : bans) {
+            IpAddr ip = address(ban);
+            if (ip == null || (single && !ip.isSingle())) {
+                bad.add(ban.id());
+            } else {
+                step.accept(ip, ban);
+            }
+        }
+        return bad;
+    }
+
+    /** Fails naming the ids a backend could not take, if any. */
+    static void reject(BackendContext ctx, String op, List<String> bad, String why) throws ActionException {
+        if (!bad.isEmpty()) {
+            throw new ActionException(ctx.what() + ": cannot " + op + " " + bad + ": " + why);
+        }
     }
 
     /** The ban's address, or null when its id is not an address (a host name, a failure id). */

@@ -172,21 +172,7 @@ public final class CommandAction implements Action {
             backend.banAll(todo);
             return;
         }
-        ActionException first = null;
-        for (BanInfo b : todo) {
-            try {
-                banOne(b, "actionban");
-            } catch (ActionException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Bans.each(todo, b -> banOne(b, "actionban"));
     }
 
     @Override
@@ -200,21 +186,7 @@ public final class CommandAction implements Action {
             backend.unbanAll(bans);
             return;
         }
-        ActionException first = null;
-        for (BanInfo b : bans) {
-            try {
-                unbanOne(b);
-            } catch (ActionException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Bans.each(bans, this::unbanOne);
     }
 
     @Override

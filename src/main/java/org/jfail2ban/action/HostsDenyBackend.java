@@ -57,10 +57,6 @@ final class HostsDenyBackend implements Backend {
     }
 
     @Override
-    public void start() {
-    }
-
-    @Override
     public void stop() {
         ctx.shared().releaseAll(target, ctx.holder());
     }
@@ -68,31 +64,22 @@ final class HostsDenyBackend implements Backend {
     @Override
     public void banAll(List<BanInfo> bans) throws ActionException {
         Set<String> add = new LinkedHashSet<>();
-        List<String> bad = new ArrayList<>();
-        for (BanInfo ban : bans) {
-            IpAddr ip = Bans.address(ban);
-            if (ip == null) {
-                bad.add(ban.id());
-                continue;
-            }
+        List<String> bad = Bans.addresses(bans, false, (ip, ban) -> {
             ctx.shared().hold(target, ip.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
             add.add(line(ip));
-        }
+        });
         edit(add, Set.of());
-        if (!bad.isEmpty()) {
-            throw new ActionException(ctx.what() + ": cannot ban " + bad + ": not an address");
-        }
+        Bans.reject(ctx, "ban", bad, "not an address");
     }
 
     @Override
     public void unbanAll(List<BanInfo> bans) throws ActionException {
         Set<String> remove = new LinkedHashSet<>();
-        for (BanInfo ban : bans) {
-            IpAddr ip = Bans.address(ban);
-            if (ip != null && ctx.shared().release(target, ip.toString(), ctx.holder())) {
+        Bans.addresses(bans, false, (ip, ban) -> {
+            if (ctx.shared().release(target, ip.toString(), ctx.holder())) {
                 remove.add(line(ip));
             }
-        }
+        });
         edit(Set.of(), remove);
     }
 

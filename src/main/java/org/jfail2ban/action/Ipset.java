@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jfail2ban.filter.IpAddr;
 
 /**
  * The {@code ipset} tool, driven in batches: one {@code ipset -exist restore} per operation,
@@ -53,6 +54,27 @@ final class Ipset {
     /** Same, returning whether it worked instead of failing. */
     boolean tryRestore(String script) throws ActionException {
         return script.isEmpty() || ctx.run(BackendContext.concat(program, "-exist", "restore"), script).ok();
+    }
+
+    /**
+     * Records the ban on the shared set and adds the address with the longest remaining time of
+     * all the jails that hold it there.
+     */
+    static void holdAndAdd(StringBuilder b, BackendContext ctx, String set, IpAddr ip, BanInfo ban) {
+        long until = ctx.shared().hold(target(set), ip.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
+        add(b, set, ip.toString(), Bans.remainingUntil(until, ctx.clock()));
+    }
+
+    /** Ends the ban on the shared set; deletes the address when no other jail holds it there. */
+    static void releaseAndDel(StringBuilder b, BackendContext ctx, String set, IpAddr ip) {
+        if (ctx.shared().release(target(set), ip.toString(), ctx.holder())) {
+            del(b, set, ip.toString());
+        }
+    }
+
+    /** The shared-target identity of a set. */
+    static String target(String set) {
+        return "ipset:" + set;
     }
 
     static void add(StringBuilder b, String set, String address, long remaining) {

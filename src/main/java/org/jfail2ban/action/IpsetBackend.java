@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.jfail2ban.filter.IpAddr;
 
 /**
  * Keeps banned addresses in ipsets that the administrator's own firewall rules refer to by
@@ -42,10 +41,6 @@ final class IpsetBackend implements Backend {
         sets.put("inet6", v6);
     }
 
-    private String target(String set) {
-        return "ipset:" + set;
-    }
-
     @Override
     public void start() throws ActionException {
         Set<String> present = ipset.names();
@@ -67,7 +62,7 @@ final class IpsetBackend implements Backend {
         Set<String> present = ipset.names();
         StringBuilder b = new StringBuilder();
         for (String set : sets.values()) {
-            List<String> last = ctx.shared().releaseAll(target(set), ctx.holder());
+            List<String> last = ctx.shared().releaseAll(Ipset.target(set), ctx.holder());
             boolean lastUser = ctx.shared().detach("ipset-set:" + set, ctx.holder());
             if (!present.contains(set)) {
                 continue;
@@ -94,39 +89,19 @@ final class IpsetBackend implements Backend {
     @Override
     public void banAll(List<BanInfo> bans) throws ActionException {
         StringBuilder b = new StringBuilder();
-        List<String> bad = new ArrayList<>();
-        for (BanInfo ban : bans) {
-            IpAddr ip = Bans.address(ban);
-            if (ip == null || !ip.isSingle()) {
-                bad.add(ban.id());
-                continue;
-            }
-            String set = sets.get(ip.family().tag());
-            long until = ctx.shared().hold(target(set), ip.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
-            Ipset.add(b, set, ip.toString(), Bans.remainingUntil(until, ctx.clock()));
-        }
+        List<String> bad = Bans.addresses(bans, true,
+                (ip, ban) -> Ipset.holdAndAdd(b, ctx, sets.get(ip.family().tag()), ip, ban));
         if (!ipset.tryRestore(b.toString())) {
-            start();
+            start(); // a set is gone: make it again, then once more
             ipset.restore(b.toString(), "ban");
         }
-        if (!bad.isEmpty()) {
-            throw new ActionException(ctx.what() + ": cannot ban " + bad + ": not a single address");
-        }
+        Bans.reject(ctx, "ban", bad, "not a single address");
     }
 
     @Override
     public void unbanAll(List<BanInfo> bans) throws ActionException {
         StringBuilder b = new StringBuilder();
-        for (BanInfo ban : bans) {
-            IpAddr ip = Bans.address(ban);
-            if (ip == null || !ip.isSingle()) {
-                continue;
-            }
-            String set = sets.get(ip.family().tag());
-            if (ctx.shared().release(target(set), ip.toString(), ctx.holder())) {
-                Ipset.del(b, set, ip.toString());
-            }
-        }
+        Bans.addresses(bans, true, (ip, ban) -> Ipset.releaseAndDel(b, ctx, sets.get(ip.family().tag()), ip));
         ipset.restore(b.toString(), "unban");
     }
 }

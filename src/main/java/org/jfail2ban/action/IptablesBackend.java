@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.jfail2ban.filter.IpAddr;
 
 /**
  * Bans with iptables, without a shell and in batches: per jail a chain {@code f2b-NAME} in the
@@ -165,7 +164,7 @@ final class IptablesBackend implements Backend {
         var present = ipset.names();
         StringBuilder b = new StringBuilder();
         for (Family f : families.values()) {
-            ctx.shared().releaseAll("ipset:" + f.set(), ctx.holder());
+            ctx.shared().releaseAll(Ipset.target(f.set()), ctx.holder());
             if (present.contains(f.set())) {
                 b.append("destroy ").append(f.set()).append('\n');
             }
@@ -178,65 +177,41 @@ final class IptablesBackend implements Backend {
 
     @Override
     public void banAll(List<BanInfo> bans) throws ActionException {
-        List<String> bad = new ArrayList<>();
         StringBuilder b = new StringBuilder();
-        for (BanInfo ban : bans) {
-            IpAddr ip = Bans.address(ban);
-            if (ip == null || !ip.isSingle()) {
-                bad.add(ban.id());
-                continue;
-            }
-            Family f = families.get(ip.family().tag());
-            long until = ctx.shared().hold("ipset:" + f.set(), ip.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
-            Ipset.add(b, f.set(), ip.toString(), Bans.remainingUntil(until, ctx.clock()));
-        }
+        List<String> bad = Bans.addresses(bans, true,
+                (ip, ban) -> Ipset.holdAndAdd(b, ctx, families.get(ip.family().tag()).set(), ip, ban));
         String script = b.toString();
         if (!ipset.tryRestore(script)) {
             start(); // the sets or the chain are gone: make them again, then once more
             ipset.restore(script, "ban");
         }
-        failIfBad(bad);
+        Bans.reject(ctx, "ban", bad, "not a single address");
     }
 
     @Override
     public void unbanAll(List<BanInfo> bans) throws ActionException {
-        List<String> bad = new ArrayList<>();
         StringBuilder b = new StringBuilder();
-        for (BanInfo ban : bans) {
-            IpAddr ip = Bans.address(ban);
-            if (ip == null || !ip.isSingle()) {
-                bad.add(ban.id());
-                continue;
-            }
-            Family f = families.get(ip.family().tag());
-            if (ctx.shared().release("ipset:" + f.set(), ip.toString(), ctx.holder())) {
-                Ipset.del(b, f.set(), ip.toString());
-            }
-        }
+        List<String> bad = Bans.addresses(bans, true,
+                (ip, ban) -> Ipset.releaseAndDel(b, ctx, families.get(ip.family().tag()).set(), ip));
         ipset.restore(b.toString(), "unban");
-        failIfBad(bad);
+        Bans.reject(ctx, "unban", bad, "not a single address");
     }
 
     @Override
     public boolean flush() throws ActionException {
         StringBuilder b = new StringBuilder();
         for (Family f : families.values()) {
-            String target = "ipset:" + f.set();
+            String target = Ipset.target(f.set());
             if (ctx.shared().anyHeldByOthers(target, ctx.holder())) {
                 return false;
             }
         }
         for (Family f : families.values()) {
-            ctx.shared().releaseAll("ipset:" + f.set(), ctx.holder());
+            ctx.shared().releaseAll(Ipset.target(f.set()), ctx.holder());
             b.append("flush ").append(f.set()).append('\n');
         }
         ipset.restore(b.toString(), "flush");
         return true;
     }
 
-    private void failIfBad(List<String> bad) throws ActionException {
-        if (!bad.isEmpty()) {
-            throw new ActionException(ctx.what() + ": cannot ban or unban " + bad + ": not a single address");
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package org.jfail2ban.action;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jfail2ban.filter.IpAddr;
@@ -37,10 +36,6 @@ final class RouteBackend implements Backend {
     }
 
     @Override
-    public void start() {
-    }
-
-    @Override
     public void stop() {
         ctx.shared().releaseAll(target, ctx.holder());
     }
@@ -48,36 +43,27 @@ final class RouteBackend implements Backend {
     @Override
     public void banAll(List<BanInfo> bans) throws ActionException {
         StringBuilder b = new StringBuilder();
-        List<String> bad = new ArrayList<>();
-        for (BanInfo ban : bans) {
-            IpAddr a = Bans.address(ban);
-            if (a == null) {
-                bad.add(ban.id());
-                continue;
-            }
+        List<String> bad = Bans.addresses(bans, false, (a, ban) -> {
             boolean others = ctx.shared().heldByOthers(target, a.toString(), ctx.holder());
             ctx.shared().hold(target, a.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
             if (!others) {
                 b.append(route("replace", a)); // replace: a route left from before is no error
             }
-        }
+        });
         if (b.length() > 0) {
             ctx.runOk(BackendContext.concat(ip, "-batch", "-"), b.toString(), "ban");
         }
-        if (!bad.isEmpty()) {
-            throw new ActionException(ctx.what() + ": cannot ban " + bad + ": not an address");
-        }
+        Bans.reject(ctx, "ban", bad, "not an address");
     }
 
     @Override
     public void unbanAll(List<BanInfo> bans) throws ActionException {
         StringBuilder b = new StringBuilder();
-        for (BanInfo ban : bans) {
-            IpAddr a = Bans.address(ban);
-            if (a != null && ctx.shared().release(target, a.toString(), ctx.holder())) {
+        Bans.addresses(bans, false, (a, ban) -> {
+            if (ctx.shared().release(target, a.toString(), ctx.holder())) {
                 b.append(route("del", a));
             }
-        }
+        });
         if (b.length() == 0) {
             return;
         }

@@ -128,21 +128,7 @@ final class SmtpBackend implements Backend {
 
     @Override
     public void banAll(List<BanInfo> bans) throws ActionException {
-        ActionException first = null;
-        for (BanInfo ban : bans) {
-            try {
-                banOne(ban);
-            } catch (ActionException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Bans.each(bans, this::banOne);
     }
 
     private void banOne(BanInfo ban) throws ActionException {

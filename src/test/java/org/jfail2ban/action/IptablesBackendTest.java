@@ -20,14 +20,12 @@ class IptablesBackendTest {
 
     @BeforeEach
     void setUp() {
-        fw = NetNs.create("ipt");
-        peer = NetNs.create("iptpeer");
-        NetNs.link(fw, peer, 2);
+        NetNs[] lab = NetNs.firewallAndPeer("ipt", 2);
+        fw = lab[0];
+        peer = lab[1];
         // the administrator's own rules, which must stay as they are
         fw.run("iptables", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "ACCEPT").assertOk();
         fw.run("ip6tables", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "ACCEPT").assertOk();
-        fw.listen(2222);
-        fw.listen(8080);
     }
 
     @AfterEach

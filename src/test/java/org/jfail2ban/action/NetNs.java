@@ -113,6 +113,19 @@ final class NetNs implements AutoCloseable {
         b.run("ip", "link", "set", vb, "up").assertOk();
     }
 
+    /**
+     * A firewall namespace and a peer joined as {@link #link} does, with listeners on 2222 and
+     * 8080 in the firewall one: {fw, peer}.
+     */
+    static NetNs[] firewallAndPeer(String what, int n) {
+        NetNs fw = create(what);
+        NetNs peer = create(what + "peer");
+        link(fw, peer, n);
+        fw.listen(2222);
+        fw.listen(8080);
+        return new NetNs[] {fw, peer};
+    }
+
     /** A TCP listener on {@code port} (IPv4 and IPv6) that accepts and closes. */
     void listen(int port) {
         spawn("python3", "-c", """

@@ -22,14 +22,12 @@ class NftablesBackendTest {
 
     @BeforeEach
     void setUp() {
-        fw = NetNs.create("nft");
-        peer = NetNs.create("nftpeer");
-        NetNs.link(fw, peer, 1);
+        NetNs[] lab = NetNs.firewallAndPeer("nft", 1);
+        fw = lab[0];
+        peer = lab[1];
         // something of the administrator's own that must survive us untouched
         fw.runIn("table inet admin {\n chain in { type filter hook input priority 10; policy accept; "
                 + "tcp dport 9 counter accept; }\n}\n", "nft", "-f", "-").assertOk();
-        fw.listen(2222);
-        fw.listen(8080);
     }
 
     @AfterEach
