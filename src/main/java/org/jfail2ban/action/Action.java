@@ -52,6 +52,15 @@ public interface Action {
     /** Sets a property ({@code set JAIL action ACT NAME VALUE}). */
     void setProperty(String name, String value);
 
+    /**
+     * Gives the action the server's ledger of shared blocking targets, before {@code start()}.
+     * The server makes one {@link SharedTargets} and passes it to every action of every jail, so
+     * that an address stays blocked on a target that jails share (hosts.deny, a route, an ipset
+     * named alike, the same unban command) until the last jail's ban of it ends.
+     */
+    default void useSharedTargets(SharedTargets targets) {
+    }
+
     /** The method names {@code get JAIL actionmethods ACT} lists. */
     default List<String> methods() {
         return List.of("ban", "flush", "reload", "start", "stop", "unban");
