@@ -55,8 +55,9 @@ final class Tags {
                         continue;
                     }
                     if (ref.equals(tag) || replaced.getOrDefault(ref, 1) > MAX_REPLACEMENTS) {
-                        throw new ConfigException("<" + tag + "> refers to itself through <" + ref
-                                + "> and cannot be resolved (value: " + value + ")");
+                        String now = value.length() > 120 ? value.substring(0, 120) + "..." : value;
+                        throw new ConfigException("tags refer to each other in a loop and cannot be resolved: <"
+                                + tag + "> through <" + ref + "> (value now: " + now + ")");
                     }
                     Object repl = tags.get(ref);
                     if (repl == null && more != null) {

@@ -62,6 +62,17 @@ class HelpersAgainstPythonTest {
             "[Init]\nx = 1\n[Init?family=inet6]\nx = 2\n",
             "[s]\nk : v = w\nk2 = v : w\n");
 
+    /** Commands for the pretty dump: short, a long list, a long string with blanks and newlines. */
+    static final List<List<Object>> COMMANDS = List.of(
+            List.of("set", "sshd", "maxretry", 5),
+            List.of("multi-set", "sshd", "addfailregex", java.util.Collections.nCopies(40,
+                    "^Failed (?:<F-NOFAIL>publickey</F-NOFAIL>|\\S+) for <HOST> port \\d+")),
+            List.of("set", "sshd", "action", "x", "actionstart",
+                    String.join(" ", java.util.Collections.nCopies(150, "word")) + "\n"
+                    + String.join("", java.util.Collections.nCopies(1200, "z")) + "\nend line\n"),
+            List.of("set", "j", "x", "a'b\"c", true, List.of(), List.of(List.of("k", String.join(" ",
+                    java.util.Collections.nCopies(300, "v'w")))))));
+
     static Map<String, Object> python;
 
     @BeforeAll
@@ -73,8 +84,9 @@ class HelpersAgainstPythonTest {
         input.put("words", WORDS);
         input.put("shell", SHELL);
         input.put("ini", INI_FILES);
+        input.put("pretty", COMMANDS);
         String script = String.join("\n",
-                "import json, sys, shlex",
+                "import json, sys, shlex, pprint",
                 "from fail2ban.helpers import extractOptions, splitWithOptions, splitwords",
                 "from fail2ban.server.mytime import MyTime",
                 "from fail2ban.client.configparserinc import SafeConfigParserWithIncludes",
@@ -104,6 +116,7 @@ class HelpersAgainstPythonTest {
                 " 'words': [attempt(splitwords, s) for s in inp['words']],",
                 " 'shell': [attempt(shlex.split, s) for s in inp['shell']],",
                 " 'ini': [attempt(ini, s) for s in inp['ini']],",
+                " 'pretty': [attempt(lambda c: pprint.pformat(c, width=1000, indent=2), c) for c in inp['pretty']],",
                 "}",
                 "json.dump(out, sys.stdout)");
         List<String> cmd = List.of(Oracle.python(), "-c", script);
@@ -222,6 +235,15 @@ class HelpersAgainstPythonTest {
             out.add(List.of(e.getKey(), e.getValue().text()));
         }
         return out;
+    }
+
+    @Test
+    void prettyDumpPrintsLikePprint() {
+        for (int i = 0; i < COMMANDS.size(); i++) {
+            String ours = Configurator.pretty(COMMANDS.get(i));
+            same("pformat", ours.substring(0, Math.min(60, ours.length())), results("pretty").get(i), ours, false);
+        }
+        assertEquals(true, Configurator.pretty(COMMANDS.get(1)).contains(",\n  "), "long commands break into lines");
     }
 
     @Test
