@@ -59,7 +59,8 @@ final class ActionReader {
     /**
      * {@code addaction}, then every option at once ({@code multi-set}): the commands from
      * [Definition] with tags resolved, then the jail's and [Init]'s values as they are (the
-     * server resolves those per ban and per address family).
+     * server resolves those per ban and per address family; for a native action, as far as
+     * they do not depend on the family).
      */
     List<List<Object>> commands() throws ConfigException {
         Map<String, Object> opts = def.combined(SERVER_TAGS);
@@ -71,9 +72,13 @@ final class ActionReader {
                 multi.add(pair(e.getKey(), e.getValue()));
             }
         }
+        // A native backend reads these options as values, so for an action that names one they
+        // go with their tags resolved (<known/chain>, f2b-<name>); fail2ban sends them as written.
+        Object nat = opts.get("native");
+        boolean resolved = nat != null && !PyText.str(nat).isEmpty();
         for (Map.Entry<String, Object> e : def.initOpts.entrySet()) {
             if (!OPTIONS.containsKey(e.getKey()) && !e.getKey().startsWith("known/")) {
-                multi.add(pair(e.getKey(), e.getValue()));
+                multi.add(pair(e.getKey(), resolved && opts.containsKey(e.getKey()) ? opts.get(e.getKey()) : e.getValue()));
             }
         }
         if (multi.size() > 1) {

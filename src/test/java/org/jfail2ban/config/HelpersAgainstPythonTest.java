@@ -71,7 +71,7 @@ class HelpersAgainstPythonTest {
                     String.join(" ", java.util.Collections.nCopies(150, "word")) + "\n"
                     + String.join("", java.util.Collections.nCopies(1200, "z")) + "\nend line\n"),
             List.of("set", "j", "x", "a'b\"c", true, List.of(), List.of(List.of("k", String.join(" ",
-                    java.util.Collections.nCopies(300, "v'w")))))));
+                    java.util.Collections.nCopies(300, "v'w"))))));
 
     static Map<String, Object> python;
 

@@ -50,7 +50,7 @@ class TimeSpanTest {
     void formatsShortReadableSpans() {
         assertEquals("1y 3w 4d", TimeSpan.format(86400 * 390));
         assertEquals("1y 3d", TimeSpan.format(86400 * 368));
-        assertEquals("1y", TimeSpan.format(86400 * 365.5));
+        assertEquals("1y 1d", TimeSpan.format(86400 * 365.5)); // 365.5 days round to 366, as in fail2ban
         assertEquals("2d 7h 15m", TimeSpan.format(86400 * 2 + 3600 * 7 + 60 * 15));
         assertEquals("2d 1h", TimeSpan.format(86400 * 2 + 3599));
         assertEquals("1h", TimeSpan.format(3600 - 5));
