@@ -89,7 +89,11 @@ final class ConfigTree {
         files.addAll(listDir(b + ".d", ".conf"));
         files.add(b + ".local");
         files.addAll(listDir(b + ".d", ".local"));
-        files.removeIf(f -> !exists(f));
+        for (int i = files.size() - 1; i >= 0; i--) {
+            if (!exists(files.get(i))) {
+                files.remove(i);
+            }
+        }
         if (files.isEmpty()) {
             return null;
         }

@@ -150,7 +150,12 @@ final class DefinitionReader {
         }
         Map<String, Object> out;
         try {
-            out = Tags.substitute(all, skip, this::tagValue);
+            out = Tags.substitute(all, skip, new Tags.Lookup() {
+                @Override
+                public String find(String tag) throws ConfigException {
+                    return tagValue(tag);
+                }
+            });
         } catch (ConfigException e) {
             throw new ConfigException(where() + e.getMessage(), e);
         }

@@ -40,19 +40,26 @@ final class IniFile {
 
     /** Decodes the bytes as UTF-8 (a leading byte-order mark is dropped) and parses them. */
     static IniFile parse(String name, byte[] bytes) throws ConfigException {
-        String text;
+        // the plain decoder is much faster; only text with a replacement character needs the strict one
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.indexOf('\ufffd') >= 0) {
+            text = strictUtf8(name, bytes);
+        }
+        if (text.startsWith("\ufeff")) {
+            text = text.substring(1);
+        }
+        return parse(name, text);
+    }
+
+    private static String strictUtf8(String name, byte[] bytes) throws ConfigException {
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(name + ": not valid UTF-8 text (" + e.getMessage() + ")");
         }
-        if (text.startsWith("\ufeff")) {
-            text = text.substring(1);
-        }
-        return parse(name, text);
     }
 
     static IniFile parse(String name, String text) throws ConfigException {
@@ -65,7 +72,7 @@ final class IniFile {
     private static final class Parser {
         private final IniFile file;
         private final Set<String> seenSections = new HashSet<>();
-        private final Set<String> seenKeys = new HashSet<>();
+        private final Map<Map<String, Value>, Set<String>> seenKeys = new IdentityHashMap<>();
         private final List<String> badLines = new ArrayList<>();
         private final Map<Map<String, Value>, Map<String, List<String>>> pending = new IdentityHashMap<>();
         private Map<String, Value> current;
@@ -82,26 +89,36 @@ final class IniFile {
             int lineNo = 0;
             int pos = 0;
             int n = text.length();
+            boolean cr = text.indexOf('\r') >= 0;
             while (pos < n) {
-                int end = pos;
-                while (end < n && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
-                    end++;
+                int end;
+                int next;
+                if (cr) {
+                    end = pos;
+                    while (end < n && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+                        end++;
+                    }
+                    next = end < n && text.charAt(end) == '\r' && end + 1 < n && text.charAt(end + 1) == '\n'
+                            ? end + 2 : end + 1;
+                } else {
+                    end = text.indexOf('\n', pos);
+                    if (end < 0) {
+                        end = n;
+                    }
+                    next = end + 1;
                 }
-                String line = text.substring(pos, end);
-                if (end < n && text.charAt(end) == '\r' && end + 1 < n && text.charAt(end + 1) == '\n') {
-                    end++;
-                }
-                pos = end + 1;
                 lineNo++;
-                line(line, lineNo);
+                line(text, pos, end, lineNo);
+                pos = next;
             }
             // join continued values: lines joined by newlines, trailing blank lines dropped
             for (Map.Entry<Map<String, Value>, Map<String, List<String>>> sec : pending.entrySet()) {
                 for (Map.Entry<String, List<String>> e : sec.getValue().entrySet()) {
-                    Value v = sec.getKey().get(e.getKey());
                     List<String> parts = e.getValue();
-                    String joined = parts.size() == 1 ? parts.get(0) : PyText.rstrip(String.join("\n", parts));
-                    sec.getKey().put(e.getKey(), new Value(joined, v.origin()));
+                    if (parts.size() > 1) {
+                        Value v = sec.getKey().get(e.getKey());
+                        sec.getKey().put(e.getKey(), new Value(PyText.rstrip(String.join("\n", parts)), v.origin()));
+                    }
                 }
             }
             if (!badLines.isEmpty()) {
@@ -113,30 +130,43 @@ final class IniFile {
             }
         }
 
-        private void line(String line, int lineNo) throws ConfigException {
-            int commentStart = inlineComment(line);
-            String stripped = PyText.strip(line);
-            if (stripped.startsWith("#") || stripped.startsWith(";")) {
-                commentStart = 0;
+        /** One line, text[b, e) without its line break. */
+        private void line(String t, int b, int e, int lineNo) throws ConfigException {
+            int first = b;
+            while (first < e && PyText.isSpace(t.charAt(first))) {
+                first++;
             }
-            String value = commentStart < 0 ? stripped : PyText.strip(line.substring(0, commentStart));
-            if (value.isEmpty()) {
-                // a blank line belongs to the value being read; a comment line does not
-                if (commentStart < 0 && current != null && key != null) {
+            if (first == e) {
+                // a blank line belongs to the value being read
+                if (current != null && key != null) {
                     currentParts.get(key).add("");
                 }
                 return;
             }
-            int indent = 0;
-            while (indent < line.length() && PyText.isSpace(line.charAt(indent))) {
-                indent++;
+            char c0 = t.charAt(first);
+            if (c0 == '#' || c0 == ';') {
+                // a comment line; it neither ends nor extends a value
+                return;
             }
+            // an inline comment starts at a ';' that follows a blank
+            int stop = e;
+            for (int i = t.indexOf(';', first); i >= 0 && i < e; i = t.indexOf(';', i + 1)) {
+                if (PyText.isSpace(t.charAt(i - 1))) {
+                    stop = i;
+                    break;
+                }
+            }
+            while (stop > first && PyText.isSpace(t.charAt(stop - 1))) {
+                stop--;
+            }
+            String value = t.substring(first, stop);
+            int indent = first - b;
             if (current != null && key != null && indent > indentLevel) {
                 currentParts.get(key).add(value);
                 return;
             }
             indentLevel = indent;
-            if (value.charAt(0) == '[') {
+            if (c0 == '[') {
                 int close = value.lastIndexOf(']');
                 if (close >= 2) {
                     section(value.substring(1, close), lineNo);
@@ -163,7 +193,12 @@ final class IniFile {
             if (name.isEmpty()) {
                 bad(lineNo, value);
             }
-            if (!seenKeys.add(sectionName + "\u0000" + name)) {
+            Set<String> keys = seenKeys.get(current);
+            if (keys == null) {
+                keys = new HashSet<>();
+                seenKeys.put(current, keys);
+            }
+            if (!keys.add(name)) {
                 throw new ConfigException(file.name + " line " + lineNo + ": [" + sectionName + "] " + name
                         + ": given twice in this section of the file");
             }
@@ -186,7 +221,11 @@ final class IniFile {
                 current = new LinkedHashMap<>();
                 file.sections.put(name, current);
             }
-            currentParts = pending.computeIfAbsent(current, k -> new LinkedHashMap<>());
+            currentParts = pending.get(current);
+            if (currentParts == null) {
+                currentParts = new LinkedHashMap<>();
+                pending.put(current, currentParts);
+            }
             sectionName = name;
             key = null;
         }
@@ -198,18 +237,6 @@ final class IniFile {
             } else {
                 badLines.add("line " + lineNo + " '" + value + "'");
             }
-        }
-
-        /** Where a ';' at the line start or after whitespace begins an inline comment, or -1. */
-        private static int inlineComment(String line) {
-            int i = line.indexOf(';');
-            while (i >= 0) {
-                if (i == 0 || PyText.isSpace(line.charAt(i - 1))) {
-                    return i;
-                }
-                i = line.indexOf(';', i + 1);
-            }
-            return -1;
         }
     }
 }

@@ -53,7 +53,7 @@ final class IniSet {
             }
             Map<String, Value> existing = sections.get(name);
             if (existing != null) {
-                Map<String, Value> known = sections.computeIfAbsent(KNOWN + name, k -> new LinkedHashMap<>());
+                Map<String, Value> known = section(KNOWN + name);
                 for (Map.Entry<String, Value> kv : existing.entrySet()) {
                     if (s.containsKey(kv.getKey())) {
                         known.put(kv.getKey(), kv.getValue());
@@ -76,6 +76,16 @@ final class IniSet {
             i++;
         }
         return i > 0 && i + 1 < name.length() && name.charAt(i) == '?' ? i : 0;
+    }
+
+    /** The section of that name, made empty when missing. */
+    private Map<String, Value> section(String name) {
+        Map<String, Value> s = sections.get(name);
+        if (s == null) {
+            s = new LinkedHashMap<>();
+            sections.put(name, s);
+        }
+        return s;
     }
 
     boolean hasSection(String name) {
@@ -117,7 +127,7 @@ final class IniSet {
 
     /** Adds values to a section, each key prefixed (keys already carrying the prefix are left out). */
     void mergeSection(String section, Map<String, ?> values, String prefix, Origin origin) {
-        Map<String, Value> s = sections.computeIfAbsent(section, k -> new LinkedHashMap<>());
+        Map<String, Value> s = section(section);
         for (Map.Entry<String, ?> e : values.entrySet()) {
             if (prefix.isEmpty()) {
                 s.put(e.getKey(), new Value(PyText.str(e.getValue()), origin));
@@ -226,25 +236,28 @@ final class IniSet {
         private final Map<String, Value> own;
         private final Map<String, String> vars;
         private final String option;
-        /** __name__ and the section/name references resolved so far. */
-        private final Map<String, String> extra = new HashMap<>();
-        private final List<String> path = new ArrayList<>();
+        /** The section/name references resolved so far (made when the first one is). */
+        private Map<String, String> extra;
+        /** The names being expanded, outermost first (made when the first one is). */
+        private List<String> path;
 
         Expansion(String section, Map<String, Value> own, Map<String, String> vars, String option) {
             this.section = section;
             this.own = own;
             this.vars = vars;
             this.option = option;
-            extra.put("__name__", section);
         }
 
         private boolean has(String key) {
-            return extra.containsKey(key) || (vars != null && vars.containsKey(key))
+            return key.equals("__name__") || (extra != null && extra.containsKey(key)) || (vars != null && vars.containsKey(key))
                     || (own != null && own.containsKey(key)) || defaults.containsKey(key);
         }
 
         private String lookup(String key) {
-            String v = extra.get(key);
+            if (key.equals("__name__")) {
+                return section;
+            }
+            String v = extra == null ? null : extra.get(key);
             if (v != null) {
                 return v;
             }
@@ -262,7 +275,7 @@ final class IniSet {
             mapSectionReferences(rest);
             if (depth > MAX_DEPTH) {
                 throw error("the value goes more than " + MAX_DEPTH + " levels deep (a loop?): "
-                        + String.join(" -> ", path));
+                        + String.join(" -> ", path == null ? List.of() : path));
             }
             int i = 0;
             int n = rest.length();
@@ -292,6 +305,9 @@ final class IniSet {
                                 + "] or [DEFAULT]" + via());
                     }
                     if (v.indexOf('%') >= 0) {
+                        if (path == null) {
+                            path = new ArrayList<>();
+                        }
                         path.add("%(" + name + ")s");
                         expand(v, out, depth + 1);
                         path.remove(path.size() - 1);
@@ -306,7 +322,7 @@ final class IniSet {
         }
 
         private String via() {
-            return path.isEmpty() ? "" : " (reached through " + String.join(" -> ", path) + ")";
+            return path == null || path.isEmpty() ? "" : " (reached through " + String.join(" -> ", path) + ")";
         }
 
         /** Resolves each {@code %(sec/name)s} of the text that is not a key of its own. */
@@ -359,6 +375,9 @@ final class IniSet {
                     if (v == null) {
                         continue;
                     }
+                }
+                if (extra == null) {
+                    extra = new HashMap<>();
                 }
                 extra.put(sopt, v.text());
             }

@@ -63,6 +63,16 @@ final class JailReader {
         NOT_SET_DIRECTLY = Set.copyOf(s);
     }
 
+    /**
+     * Names stock jail.conf defines in [DEFAULT] for actions to use; a jail may set them even
+     * where no value of its own configuration refers to them (a minimal jail.local without
+     * jail.conf), so they are never reported as unknown.
+     */
+    private static final Set<String> CONVENTIONAL = Set.of("port", "protocol", "chain", "banaction",
+            "banaction_allports", "mta", "destemail", "sender", "mode", "fail2ban_agent", "action_", "action_mw",
+            "action_mwl", "action_xarf", "action_cf_mwl", "action_blocklist_de", "action_abuseipdb", "cfemail",
+            "cfapikey", "blocklist_de_apikey");
+
     /** Jail options that are time spans; a bad one stops the reading. */
     static final List<String> TIME_SPANS = List.of("bantime", "findtime", "bantime.maxtime", "bantime.rndtime");
 
@@ -207,7 +217,7 @@ final class JailReader {
         }
         for (String key : cfg.ownOptions(name)) {
             if (key.startsWith("known/") || key.equals("__name__") || OPTIONS.containsKey(key)
-                    || referenced.contains(key)) {
+                    || CONVENTIONAL.contains(key) || referenced.contains(key)) {
                 continue;
             }
             IniFile.Value v = cfg.sections.get(name).get(key);

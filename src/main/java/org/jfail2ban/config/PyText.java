@@ -17,11 +17,8 @@ final class PyText {
 
     /** Python's str.isspace for one code point. */
     static boolean isSpace(int c) {
-        if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) {
-            return true;
-        }
         if (c < 0x80) {
-            return false;
+            return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
         }
         if (Character.getType(c) == Character.SPACE_SEPARATOR) {
             return true;

@@ -113,8 +113,13 @@ final class ServerReader {
             }
         }
         List<Map.Entry<String, Object>> sorted = new ArrayList<>(opts.entrySet());
-        sorted.sort(Comparator.comparing((Map.Entry<String, Object> e) -> ORDER.get(e.getKey()))
-                .thenComparing(Map.Entry::getKey));
+        sorted.sort(new Comparator<Map.Entry<String, Object>>() {
+            @Override
+            public int compare(Map.Entry<String, Object> a, Map.Entry<String, Object> b) {
+                int c = Integer.compare(ORDER.get(a.getKey()), ORDER.get(b.getKey()));
+                return c != 0 ? c : a.getKey().compareTo(b.getKey());
+            }
+        });
         List<List<Object>> stream = new ArrayList<>();
         for (Map.Entry<String, Object> e : sorted) {
             stream.add(List.of("set", e.getKey(), e.getValue()));
@@ -124,7 +129,7 @@ final class ServerReader {
 
     private void checkLevel(String level, boolean fromCommandLine) throws ConfigException {
         String l = PyText.strip(level);
-        if (!l.isEmpty() && l.chars().allMatch(Character::isDigit)) {
+        if (PyText.parseInt(l) != null && l.charAt(0) != '-' && l.charAt(0) != '+' && l.indexOf('_') < 0) {
             return;
         }
         if (!LEVELS.contains(l.toUpperCase(java.util.Locale.ROOT))) {

@@ -68,7 +68,7 @@ final class Tags {
                         continue;
                     }
                     value = value.replace("<" + ref + ">", PyText.str(repl));
-                    replaced.merge(ref, 1, Integer::sum);
+                    replaced.put(ref, replaced.getOrDefault(ref, 0) + 1);
                     m = find(value, m[0]);
                 }
                 if (!original.equals(value)) {
@@ -91,21 +91,22 @@ final class Tags {
 
     /** The next {@code <name>} at or after {@code from} (name: no blank, '<' or '>'), as [start, end). */
     static int[] find(String s, int from) {
-        int n = s.length();
         int i = s.indexOf('<', from);
         while (i >= 0) {
-            int j = i + 1;
-            while (j < n) {
-                char c = s.charAt(j);
-                if (c == '>' || c == '<' || c == ' ') {
-                    break;
-                }
-                j++;
+            int close = s.indexOf('>', i + 1);
+            if (close < 0) {
+                return null;
             }
-            if (j < n && s.charAt(j) == '>' && j > i + 1) {
-                return new int[] {i, j + 1};
+            int next = s.indexOf('<', i + 1);
+            if (next >= 0 && next < close) {
+                i = next;
+                continue;
             }
-            i = s.indexOf('<', i + 1);
+            int blank = s.indexOf(' ', i + 1);
+            if (close > i + 1 && (blank < 0 || blank > close)) {
+                return new int[] {i, close + 1};
+            }
+            i = next;
         }
         return null;
     }

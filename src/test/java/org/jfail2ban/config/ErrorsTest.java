@@ -146,6 +146,13 @@ class ErrorsTest {
     }
 
     @Test
+    void conventionalNamesAreNeverUnknown() throws Exception {
+        c.file("jail.conf", "[t]", "enabled = true", "filter = test", "logpath = " + log, "action = test",
+                "port = 2222", "protocol = udp", "banaction = iptables", "mta = mail");
+        Configurator.read(tmp, Configurator.Request.start());
+    }
+
+    @Test
     void notANumber() {
         jail("maxretry = five");
         assertEquals(jail + " line 8: [t] maxretry: 'five' is not a whole number", error());

@@ -60,7 +60,14 @@ class HelpersAgainstPythonTest {
             "[s]\nk = a\n\n\n",
             "[s]\na = 1\n;b = 2\n  ;c = 3\nd = 4 ;x ;y\n",
             "[Init]\nx = 1\n[Init?family=inet6]\nx = 2\n",
-            "[s]\nk : v = w\nk2 = v : w\n");
+            "[s]\nk : v = w\nk2 = v : w\n",
+            "[s]\r\nk = v\r\n  cont\r\nj = w\rz = 1\n",
+            "[s]\nk = a\n  ; comment inside\n  b\n\t# another\n\n  c\n",
+            "[s]\nk = a ;c\n  b ; d\n  e;f\n",
+            "[a]\nk = 1\n[b]\nk = 2\n[a]\nk = 3\n",
+            "[s]\nk = 1\nK = 2\n",
+            "[s]\n = nameless\n",
+            "k = v\n[s]\n");
 
     /** Commands for the pretty dump: short, a long list, a long string with blanks and newlines. */
     static final List<List<Object>> COMMANDS = List.of(
@@ -103,8 +110,11 @@ class HelpersAgainstPythonTest {
                 "    v = MyTime.str2seconds(s)",
                 "    return [type(v).__name__, float(v)]",
                 "def ini(text):",
+                "    import tempfile",
+                "    with tempfile.NamedTemporaryFile('w', suffix='.conf', newline='', delete=False) as f:",
+                "        f.write(text)",
                 "    p = SafeConfigParserWithIncludes()",
-                "    p.read_string(text)",
+                "    p.read(f.name, get_includes=False)",
                 "    secs = [['DEFAULT', [[k, v] for k, v in p.get_defaults().items()]]]",
                 "    for n, s in p.get_sections().items():",
                 "        secs.append([n, [[k, v] for k, v in s.items()]])",
