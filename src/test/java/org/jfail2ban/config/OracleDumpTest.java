@@ -69,6 +69,14 @@ class OracleDumpTest {
         cases.put("stock log paths", enableAllStockPaths(jails));
         cases.put("every filter", everyFilter(etc.resolve("filter.d"), log));
         cases.put("jail options", jailOptions(log));
+        // configurations fail2ban refuses as a whole: we must refuse them too
+        String sshd = "[sshd]\nenabled = true\nlogpath = " + log + "\n";
+        cases.put("refused: missing interpolation name", sshd + "bantime = %(ban_time)s\n");
+        cases.put("refused: interpolation loop", sshd + "bantime = %(findtime)s\nfindtime = %(bantime)s\n");
+        cases.put("refused: bare percent sign", sshd + "ignorecommand = echo 100%\n");
+        cases.put("refused: syntax error", sshd + "this line has no equals sign\n");
+        cases.put("refused: key twice in a file", sshd + "maxretry = 3\nmaxretry = 4\n");
+        cases.put("refused: missing name in DEFAULT", "[DEFAULT]\naction = %(action_nope)s\n" + sshd);
 
         // the Python runs dominate; two at a time
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -76,7 +84,8 @@ class OracleDumpTest {
         int n = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path dir = caseDir(etc, "case" + (n++), c.getValue());
-            results.put(c.getKey(), pool.submit(() -> compare(dir)));
+            boolean refusal = c.getKey().startsWith("refused:");
+            results.put(c.getKey(), pool.submit(() -> compare(dir, refusal)));
         }
         int identical = 0;
         List<String> failures = new ArrayList<>();
@@ -89,16 +98,29 @@ class OracleDumpTest {
             }
         }
         pool.shutdown();
-        String summary = identical + " of " + cases.size() + " cases identical";
+        long refused = cases.keySet().stream().filter(k -> k.startsWith("refused:")).count();
+        String summary = identical + " of " + cases.size() + " cases identical (" + refused
+                + " of them configurations both refuse)";
         System.out.println("OracleDumpTest: " + summary);
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/oracle-dump-summary.txt"), summary + "\n" + String.join("\n", failures) + "\n");
         assertEquals(List.of(), failures, summary);
     }
 
-    /** Null when both give the same stream, else where they part. */
-    private static String compare(Path dir) {
+    /** Null when both give the same stream (or both refuse the configuration), else where they part. */
+    private static String compare(Path dir, boolean refusal) {
         Proc.Result py = Oracle.run("fail2ban-client", List.of("-c", dir.toString(), "-d"));
+        if ((py.exit() != 0) != refusal) {
+            return refusal ? "meant to be refused, but fail2ban reads it" : "fail2ban refuses it: " + py.out() + py.err();
+        }
+        if (refusal) {
+            try {
+                Configurator.commands(dir);
+                return "fail2ban refuses it (" + py.out().trim() + " " + py.err().trim() + ") but we read it";
+            } catch (ConfigException e) {
+                return null;
+            }
+        }
         List<Object> theirs = new ArrayList<>();
         for (String line : py.out().split("\n")) {
             if (line.startsWith("[")) {
@@ -114,9 +136,6 @@ class OracleDumpTest {
             }
         } catch (ConfigException e) {
             return "we failed: " + e.getMessage() + " (fail2ban exit " + py.exit() + ", " + theirs.size() + " commands)";
-        }
-        if (py.exit() != 0) {
-            return "fail2ban failed: " + py.err();
         }
         for (int i = 0; i < Math.max(ours.size(), theirs.size()); i++) {
             Object a = i < ours.size() ? ours.get(i) : null;
