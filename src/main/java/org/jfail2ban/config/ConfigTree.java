@@ -123,14 +123,23 @@ final class ConfigTree {
         return f.orElse(null);
     }
 
-    private static IniFile load(String path) throws ConfigException {
-        Path p;
+    /** The path, or null when the text cannot name one (a NUL byte). */
+    static Path pathOf(String path) {
         try {
-            p = Path.of(path);
+            return Path.of(path);
         } catch (InvalidPathException e) {
             return null;
         }
-        if (!Files.isRegularFile(p)) {
+    }
+
+    static boolean exists(String path) {
+        Path p = pathOf(path);
+        return p != null && Files.exists(p);
+    }
+
+    private static IniFile load(String path) throws ConfigException {
+        Path p = pathOf(path);
+        if (p == null || !Files.isRegularFile(p)) {
             return null;
         }
         byte[] bytes;
@@ -208,13 +217,8 @@ final class ConfigTree {
     /** Sorted paths of the directory's entries ending in the suffix (no hidden names). */
     private static List<String> listDir(String dir, String suffix) {
         List<String> out = new ArrayList<>();
-        Path p;
-        try {
-            p = Path.of(dir);
-        } catch (InvalidPathException e) {
-            return out;
-        }
-        if (!Files.isDirectory(p)) {
+        Path p = pathOf(dir);
+        if (p == null || !Files.isDirectory(p)) {
             return out;
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
@@ -231,19 +235,8 @@ final class ConfigTree {
         return out;
     }
 
-    private static boolean exists(String path) {
-        try {
-            return Files.exists(Path.of(path));
-        } catch (InvalidPathException e) {
-            return false;
-        }
-    }
-
     private static boolean isFile(String path) {
-        try {
-            return Files.isRegularFile(Path.of(path));
-        } catch (InvalidPathException e) {
-            return false;
-        }
+        Path p = pathOf(path);
+        return p != null && Files.isRegularFile(p);
     }
 }

@@ -3,7 +3,6 @@ package org.jfail2ban.config;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +75,11 @@ final class Glob {
     private static List<String> matchIn(String dir, String pattern, boolean dirsOnly) {
         List<String> names = new ArrayList<>();
         boolean hidden = pattern.startsWith(".");
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(dir))) {
+        Path d = ConfigTree.pathOf(dir);
+        if (d == null) {
+            return names;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
                 if ((!hidden && name.startsWith(".")) || (dirsOnly && !Files.isDirectory(p))) {
@@ -86,7 +89,7 @@ final class Glob {
                     names.add(name);
                 }
             }
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             return names;
         }
         names.sort(null);
@@ -94,19 +97,13 @@ final class Glob {
     }
 
     private static boolean lexists(String path) {
-        try {
-            return Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS);
-        } catch (InvalidPathException e) {
-            return false;
-        }
+        Path p = ConfigTree.pathOf(path);
+        return p != null && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static boolean isDir(String path) {
-        try {
-            return Files.isDirectory(Path.of(path.isEmpty() ? "." : path));
-        } catch (InvalidPathException e) {
-            return false;
-        }
+        Path p = ConfigTree.pathOf(path.isEmpty() ? "." : path);
+        return p != null && Files.isDirectory(p);
     }
 
     /** fnmatch on one name: '*' any run, '?' one character, '[...]' / '[!...]' a class. */

@@ -1,8 +1,5 @@
 package org.jfail2ban.config;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -322,7 +319,7 @@ final class JailReader {
             String path = sp < 0 ? line : line.substring(0, sp);
             String tail = sp < 0 ? "head" : line.substring(sp + 1);
             for (String p : Glob.expand(path)) {
-                if (!exists(p)) {
+                if (!ConfigTree.exists(p)) {
                     warnings.add("File " + p + " is a dangling link, thus cannot be monitored");
                     continue;
                 }
@@ -336,14 +333,6 @@ final class JailReader {
                 throw new ConfigException(at("logpath") + msg + " (" + value.replace("\n", ", ") + ")");
             }
             warnings.add(msg);
-        }
-    }
-
-    private static boolean exists(String p) {
-        try {
-            return Files.exists(Path.of(p));
-        } catch (InvalidPathException e) {
-            return false;
         }
     }
 

@@ -17,6 +17,23 @@ final class ConfigDir {
         this.dir = dir;
     }
 
+    /** A copy of a configuration tree (our shipped config/, say) to change in a test. */
+    static ConfigDir copyOf(Path source, Path target) {
+        try (java.util.stream.Stream<Path> s = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ConfigDir(target);
+    }
+
     /** Writes a file (lines joined with newlines) and returns the directory for chaining. */
     ConfigDir file(String name, String... lines) {
         try {

@@ -43,16 +43,7 @@ class ShippedActionsTest {
 
     /** The action's options as the configurator sends them for a jail of our shipped config. */
     private Map<String, String> action(String jailLocal) throws Exception {
-        Path dir = tmp.resolve("conf");
-        Files.createDirectories(dir);
-        for (Path p : (Iterable<Path>) Files.walk(Path.of("config"))::iterator) {
-            Path to = dir.resolve(Path.of("config").relativize(p).toString());
-            if (Files.isDirectory(p)) {
-                Files.createDirectories(to);
-            } else {
-                Files.copy(p, to);
-            }
-        }
+        Path dir = ConfigDir.copyOf(Path.of("config"), tmp.resolve("conf")).dir;
         Files.writeString(dir.resolve("jail.local"), jailLocal.replace("LOG", Files.writeString(tmp.resolve("x.log"), "").toString()));
         Map<String, String> props = new LinkedHashMap<>();
         for (List<Object> cmd : Configurator.commands(dir)) {

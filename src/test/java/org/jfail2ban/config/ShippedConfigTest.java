@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jfail2ban.protocol.PyRepr;
 import org.jfail2ban.testing.Oracle;
 import org.jfail2ban.testing.Proc;
@@ -31,17 +30,7 @@ class ShippedConfigTest {
 
     /** A copy of config/ with a jail.local, so that the jails find a log file. */
     private Path withLocal(String jailLocal) throws IOException {
-        Path dir = tmp.resolve("conf");
-        try (Stream<Path> s = Files.walk(SHIPPED)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path to = dir.resolve(SHIPPED.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        Path dir = ConfigDir.copyOf(SHIPPED, tmp.resolve("conf")).dir;
         Path log = Files.writeString(tmp.resolve("auth.log"), "");
         Files.writeString(dir.resolve("jail.local"), jailLocal.replace("LOG", log.toString()));
         return dir;
