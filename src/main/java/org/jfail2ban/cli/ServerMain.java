@@ -42,6 +42,10 @@ public final class ServerMain {
         ClientMain.resolveOptions(opts, log);
         boolean detached = System.getenv(ServerSpawner.DETACHED) != null;
         if (opts.background && !detached) {
+            if (ServerSpawner.answers(Path.of(opts.socket))) {
+                log.error("Server already running: another server answers on " + opts.socket);
+                return 255;
+            }
             List<String> again = new ArrayList<>(opts.given);
             again.addAll(opts.args);
             String failure = ServerSpawner.start(again, Path.of(opts.socket), opts.timeout);
