@@ -126,6 +126,15 @@ public final class CommandHelp {
     private CommandHelp() {
     }
 
+    /** The signatures, with the section headings in their place. */
+    public static List<String> signatures() {
+        List<String> out = new ArrayList<>();
+        for (String[] row : TABLE) {
+            out.add(row[0].isEmpty() ? row[1] : row[0]);
+        }
+        return out;
+    }
+
     /** The table in the layout of {@code fail2ban-client -h}, one string per line. */
     public static List<String> lines() {
         List<String> out = new ArrayList<>();

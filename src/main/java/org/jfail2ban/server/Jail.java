@@ -724,10 +724,8 @@ final class Jail {
 
     String setLogEncoding(String value) {
         String enc = value.equalsIgnoreCase("auto") ? Charset.defaultCharset().name() : value;
-        Charset cs;
-        try {
-            cs = Charset.forName(enc);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+        Charset cs = charset(enc);
+        if (cs == null) {
             throw new CommandException("unknown encoding: " + value);
         }
         source.setEncoding(cs);
@@ -736,6 +734,18 @@ final class Jail {
         }
         filterLog.info("  encoding: %s", enc);
         return enc;
+    }
+
+    /** A charset by its Java or its Python name ({@code latin-1}, {@code utf_8}). */
+    static Charset charset(String name) {
+        for (String n : List.of(name, name.replace('_', '-'), name.replace("-", "").replace("_", ""), name.replace('-', '_'))) {
+            try {
+                return Charset.forName(n);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                // try the next spelling
+            }
+        }
+        return null;
     }
 
     synchronized String logEncoding() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jfail2ban.ban.Ban;
@@ -36,6 +37,7 @@ public final class Server {
     private final BanLedger ledger;
     private final Commands commands;
     private final Cymru cymru;
+    private final Supplier<Iterable<BanJournal.Opener>> openers;
 
     /** Guards the set of jails and every change to it (add, start, stop, reload). */
     private final ReentrantLock lock = new ReentrantLock();
@@ -58,10 +60,12 @@ public final class Server {
      * @param actionFactory makes the actions {@code addaction} adds
      */
     public Server(Clock clock, ServerLog log, String version, ActionFactory actionFactory) {
-        this(clock, log, version, actionFactory, new Cymru());
+        this(clock, log, version, actionFactory, new Cymru(), () -> ServiceLoader.load(BanJournal.Opener.class));
     }
 
-    Server(Clock clock, ServerLog log, String version, ActionFactory actionFactory, Cymru cymru) {
+    Server(Clock clock, ServerLog log, String version, ActionFactory actionFactory, Cymru cymru,
+            Supplier<Iterable<BanJournal.Opener>> openers) {
+        this.openers = openers;
         this.clock = clock;
         this.log = log;
         this.serverLog = log.logger("fail2ban.server");
@@ -518,7 +522,7 @@ public final class Server {
                 }
             }
             BanJournal opened = null;
-            for (BanJournal.Opener o : ServiceLoader.load(BanJournal.Opener.class)) {
+            for (BanJournal.Opener o : openers.get()) {
                 try {
                     opened = o.open(p);
                     break;
