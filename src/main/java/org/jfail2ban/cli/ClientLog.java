@@ -13,10 +13,13 @@ import org.jfail2ban.protocol.LevelNames;
  */
 final class ClientLog {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS", Locale.ROOT);
+    /** Loaded on the first log line only: java.time's set-up is start-up time a quiet run need not pay. */
+    private static final class Time {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS", Locale.ROOT);
+        static final long PID = ProcessHandle.current().pid();
+    }
 
     private final PrintStream err;
-    private final long pid = ProcessHandle.current().pid();
     private int threshold = LevelNames.WARNING;
 
     ClientLog(PrintStream err) {
@@ -39,9 +42,9 @@ final class ClientLog {
         }
         String name = "fail2ban";
         StringBuilder sb = new StringBuilder(80 + message.length());
-        sb.append(LocalDateTime.now().format(TIME)).append(' ').append(name);
+        sb.append(LocalDateTime.now().format(Time.FORMAT)).append(' ').append(name);
         sb.append(" ".repeat(Math.max(0, 24 - name.length())));
-        sb.append('[').append(pid).append("]: ");
+        sb.append('[').append(Time.PID).append("]: ");
         String ln = LevelNames.name(level);
         sb.append(ln).append(" ".repeat(Math.max(0, 7 - ln.length()))).append(' ').append(message);
         err.println(sb);

@@ -83,12 +83,16 @@ public final class ClientMain {
             }
         }
         log.setVerbose(opts.verbose);
-        resolveOptions(opts, log);
-        try {
-            LevelNames.parse(opts.loglevel);
-        } catch (IllegalArgumentException e) {
-            out.println("ERROR: " + e.getMessage());
-            return 255;
+        if (needsServerOptions(opts)) {
+            resolveOptions(opts, log);
+            try {
+                LevelNames.parse(opts.loglevel);
+            } catch (IllegalArgumentException e) {
+                out.println("ERROR: " + e.getMessage());
+                return 255;
+            }
+        } else if (opts.socket == null) {
+            resolveOptions(opts, log);
         }
         if (opts.dump > 0) {
             List<List<Object>> stream = readConfig(null);
@@ -122,6 +126,19 @@ public final class ClientMain {
             return 255;
         }
         return processCommand(new ArrayList<>(opts.args)) ? 0 : 255;
+    }
+
+    /**
+     * Whether the command needs more than the socket: a plain command sent to a running server
+     * does not, and then fail2ban.conf is not read at all when -s names the socket (a client's
+     * start-up time is what its user waits for).
+     */
+    private static boolean needsServerOptions(ClientCommandLine opts) {
+        if (opts.dump > 0 || opts.test || opts.interactive || opts.args.isEmpty()) {
+            return true;
+        }
+        String c = opts.args.get(0);
+        return c.equals("start") || c.equals("restart") || c.equals("reload");
     }
 
     /**

@@ -22,7 +22,7 @@ public final class Connection implements AutoCloseable {
     private final SocketChannel channel;
     private final Selector selector;
     private final ByteBuffer in = ByteBuffer.allocate(8192);
-    private long timeoutMillis;
+    private final long timeoutMillis;
 
     private Connection(SocketChannel channel, Selector selector, long timeoutMillis) {
         this.channel = channel;
@@ -31,23 +31,25 @@ public final class Connection implements AutoCloseable {
         in.flip();
     }
 
-    /** Connects; {@code timeoutMillis <= 0} waits for replies without limit. */
+    /**
+     * Connects; {@code timeoutMillis <= 0} waits for replies without limit (a plain blocking
+     * socket: no selector to set up, which a one-shot client would feel).
+     */
     public static Connection open(Path socket, long timeoutMillis) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.configureBlocking(false);
-            Selector sel = Selector.open();
-            ch.register(sel, SelectionKey.OP_READ);
+            Selector sel = null;
+            if (timeoutMillis > 0) {
+                ch.configureBlocking(false);
+                sel = Selector.open();
+                ch.register(sel, SelectionKey.OP_READ);
+            }
             return new Connection(ch, sel, timeoutMillis);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
-    }
-
-    public void setTimeout(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
     }
 
     /** Sends one command and waits for its reply. */
@@ -95,7 +97,7 @@ public final class Connection implements AutoCloseable {
             if (n < 0) {
                 throw new IOException("Connection reset by peer");
             }
-            if (n == 0) {
+            if (n == 0 && selector != null) {
                 long wait = 0;
                 if (deadline != 0) {
                     wait = (deadline - System.nanoTime()) / 1_000_000;
@@ -112,7 +114,9 @@ public final class Connection implements AutoCloseable {
     @Override
     public void close() {
         try {
-            selector.close();
+            if (selector != null) {
+                selector.close();
+            }
         } catch (IOException e) {
             // nothing left to do with it
         }

@@ -38,13 +38,22 @@ public final class LevelNames {
         };
     }
 
+    private static boolean isDigits(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Parses a level as {@code set loglevel} takes it: a name in any case or a number.
      * Throws IllegalArgumentException with fail2ban's wording.
      */
     public static int parse(String value) {
         String v = value.trim();
-        if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
+        if (!v.isEmpty() && isDigits(v)) {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
