@@ -313,7 +313,8 @@ def feed(logs, rate, seconds, stop):
                 for k in range(rate // 10):
                     n += 1
                     if n % 5 == 0:
-                        f.write(failure("198.51.%d.%d" % (n // 250 % 250, n % 250 + 1), "user%d" % n))
+                        # fifty attackers, each failing about once a second per log: bans keep coming
+                        f.write(failure("198.51.100.%d" % (n // 5 % 50 + 1), "user%d" % n))
                     else:
                         f.write("%s host sshd[%d]: Connection closed by 203.0.113.%d port %d [preauth]\n"
                                 % (stamp(), n, n % 250, 1024 + n % 60000))

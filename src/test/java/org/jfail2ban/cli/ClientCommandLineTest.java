@@ -99,6 +99,14 @@ class ClientCommandLineTest {
     }
 
     @Test
+    void aConfigurationTestFailsClearlyOnAnUnreadableConfiguration() {
+        String[] r = run("-c", "/nonexistent/jfail2ban-conf", "-t");
+        assertEquals("255", r[0]);
+        assertTrue(r[2].contains("ERROR   Failed during configuration: "), r[2]);
+        assertTrue(r[2].contains("test configuration failed"), r[2]);
+    }
+
+    @Test
     void aMissingServerIsReportedClearly() {
         String[] r = run("-s", "/nonexistent/dir/f.sock", "status");
         assertEquals("255", r[0]);

@@ -282,6 +282,20 @@ class DaemonProcessTest {
     }
 
     @Test
+    void theInteractiveClientReadsCommandsUntilExit() throws Exception {
+        try (Daemon d = Daemon.start(tmp)) {
+            List<String> cmd = Daemon.javaCommand("org.jfail2ban.cli.ClientMain", "-s", d.socket.toString(), "-i");
+            Proc.Result r = Proc.run(cmd, tmp, Map.of(), "ping\nadd 'my jail'\nstatus\nstatus nope\nexit\nping\n", 120);
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("fail2ban> Server replied: pong\n"), r.out());
+            assertTrue(r.out().contains("fail2ban> Added jail my jail\n"), r.out());
+            assertTrue(r.out().contains("fail2ban> Status\n|- Number of jail:\t1\n`- Jail list:\tmy jail\n"), r.out());
+            assertTrue(r.out().contains("fail2ban> Sorry but the jail 'nope' does not exist\n"), r.out());
+            assertEquals(1, r.out().split("Server replied: pong", -1).length - 1, "nothing runs after exit");
+        }
+    }
+
+    @Test
     void pythonActionsGetAClearError() throws Exception {
         try (Daemon d = Daemon.start(tmp)) {
             d.ok("add", "j", "auto");
