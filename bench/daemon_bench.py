@@ -11,6 +11,7 @@ Run through the bench/*.sh wrappers (they build the jar and fetch the oracle fir
 """
 
 import argparse
+import resource
 import ast
 import json
 import os
@@ -45,7 +46,38 @@ def failure(ip, user="root"):
 
 # ---------------------------------------------------------------------------------- servers
 
-class Ours:
+class Server:
+    """What both servers share: ping, commands that must succeed, stop."""
+    name = "?"
+    proc = None
+
+    def send(self, cmd):
+        raise NotImplementedError
+
+    def answers(self):
+        try:
+            return self.send(["ping"])[0] == 0
+        except OSError:
+            return False
+
+    def ok(self, cmd):
+        r = self.send(cmd)
+        if r[0] != 0:
+            raise RuntimeError("%r failed: %r" % (cmd, r))
+        return r[1]
+
+    def stop(self):
+        try:
+            self.send(["stop"])
+        except OSError:
+            pass
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class Ours(Server):
     name = "jfail2ban"
 
     def __init__(self, work):
@@ -60,12 +92,6 @@ class Ours:
         wait_for(lambda: self.answers(), 120, "our server")
         self.pid = int(open(os.path.join(self.dir, "run/f.pid")).read())
 
-    def answers(self):
-        try:
-            return self.send(["ping"])[0] == 0
-        except OSError:
-            return False
-
     def send(self, cmd):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(self.sock)
@@ -77,27 +103,12 @@ class Ours:
         finally:
             s.close()
 
-    def ok(self, cmd):
-        r = self.send(cmd)
-        if r[0] != 0:
-            raise RuntimeError("%r failed: %r" % (cmd, r))
-        return r[1]
-
     def client(self):
         return [os.path.join(TOP, "bin/fail2ban-client"), "-s", self.sock]
 
-    def stop(self):
-        try:
-            self.send(["stop"])
-        except OSError:
-            pass
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
-class Theirs:
+class Theirs(Server):
     name = "fail2ban"
 
     def __init__(self, work):
@@ -119,12 +130,6 @@ class Theirs:
         wait_for(lambda: self.answers(), 120, "the Python server")
         self.pid = self.proc.pid
 
-    def answers(self):
-        try:
-            return self.send(["ping"])[0] == 0
-        except OSError:
-            return False
-
     def send(self, cmd):
         c = CSocket(self.sock)
         try:
@@ -132,25 +137,10 @@ class Theirs:
         finally:
             c.close()
 
-    def ok(self, cmd):
-        r = self.send(cmd)
-        if r[0] != 0:
-            raise RuntimeError("%r failed: %r" % (cmd, r))
-        return r[1]
-
     def client(self):
         return ["env", "PYTHONPATH=" + PYPATH, "/usr/bin/python3", os.path.join(ORACLE, "usr/bin/fail2ban-client"),
                 "-c", self.conf, "-s", self.sock]
 
-    def stop(self):
-        try:
-            self.send(["stop"])
-        except OSError:
-            pass
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 def wait_for(cond, seconds, what):
@@ -249,6 +239,7 @@ def client(args):
                     s.ok(["set", "sshd", "banip", "192.0.2.%d" % (i + 1)])
             for cmd in (["ping"], ["status", "sshd"]):
                 times = {s.name: [] for s in servers}
+                cpu = {s.name: 0.0 for s in servers}
                 for s in servers:
                     argv = s.client() + cmd
                     out = subprocess.run(argv, capture_output=True, text=True)
@@ -257,22 +248,26 @@ def client(args):
                 # interleaved, so a busy machine slows both alike
                 for _ in range(args.runs):
                     for s in servers:
+                        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                         t0 = time.perf_counter()
                         subprocess.run(s.client() + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
                         times[s.name].append((time.perf_counter() - t0) * 1000)
+                        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                        cpu[s.name] += (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000
                 for s in servers:
-                    rows.append((" ".join(cmd), s.name, times[s.name]))
+                    rows.append((" ".join(cmd), s.name, times[s.name], cpu[s.name] / args.runs))
         finally:
             for s in servers:
                 s.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("Client latency, whole process (%d runs each)" % args.runs)
-    print("%-12s %-10s %10s %10s %10s" % ("command", "client", "median ms", "p90 ms", "min ms"))
-    for cmd, name, t in rows:
-        print("%-12s %-10s %10.1f %10.1f %10.1f" % (cmd, name, statistics.median(t), pct(t, 90), min(t)))
+    print("%-12s %-10s %10s %10s %10s %10s" % ("command", "client", "median ms", "p90 ms", "min ms", "cpu ms"))
+    for cmd, name, t, c in rows:
+        print("%-12s %-10s %10.1f %10.1f %10.1f %10.1f" % (cmd, name, statistics.median(t), pct(t, 90), min(t), c))
     for i in range(0, len(rows), 2):
-        print("ratio fail2ban / ours, %s: %.2fx" % (rows[i][0], statistics.median(rows[i + 1][2]) / statistics.median(rows[i][2])))
+        print("ratio fail2ban / ours, %s: wall (median) %.2fx, cpu %.2fx" % (rows[i][0],
+              statistics.median(rows[i + 1][2]) / statistics.median(rows[i][2]), rows[i + 1][3] / rows[i][3]))
 
 
 # ---------------------------------------------------------------------------------- memory

@@ -286,35 +286,22 @@ final class Commands {
                 j.setPrefRegex(Values.arg(c, 2));
                 return quiet ? null : j.prefRegex();
             }
-            case "addfailregex": {
+            case "addfailregex", "addignoreregex": {
                 Jail j = server.jail(name);
+                Jail.Regexes which = key.equals("addfailregex") ? Jail.FAIL : Jail.IGNORE;
                 for (String r : regexes(c, multiple)) {
-                    j.addFailRegex(r);
+                    j.addRegex(which, r);
                 }
                 if (multiple) {
                     return true;
                 }
-                return quiet ? null : j.failRegex();
+                return quiet ? null : j.regexes(which);
             }
-            case "delfailregex": {
+            case "delfailregex", "delignoreregex": {
                 Jail j = server.jail(name);
-                j.delFailRegex(Values.toInt(Values.arg(c, 2)));
-                return quiet ? null : j.failRegex();
-            }
-            case "addignoreregex": {
-                Jail j = server.jail(name);
-                for (String r : regexes(c, multiple)) {
-                    j.addIgnoreRegex(r);
-                }
-                if (multiple) {
-                    return true;
-                }
-                return quiet ? null : j.ignoreRegex();
-            }
-            case "delignoreregex": {
-                Jail j = server.jail(name);
-                j.delIgnoreRegex(Values.toInt(Values.arg(c, 2)));
-                return quiet ? null : j.ignoreRegex();
+                Jail.Regexes which = key.equals("delfailregex") ? Jail.FAIL : Jail.IGNORE;
+                j.delRegex(which, Values.toInt(Values.arg(c, 2)));
+                return quiet ? null : j.regexes(which);
             }
             case "usedns": {
                 Jail j = server.jail(name);
@@ -516,9 +503,9 @@ final class Commands {
             case "prefregex":
                 return server.jail(name).prefRegex();
             case "failregex":
-                return server.jail(name).failRegex();
+                return server.jail(name).regexes(Jail.FAIL);
             case "ignoreregex":
-                return server.jail(name).ignoreRegex();
+                return server.jail(name).regexes(Jail.IGNORE);
             case "usedns":
                 return server.jail(name).useDns();
             case "findtime":

@@ -28,7 +28,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
 import org.jfail2ban.action.Action;
 import org.jfail2ban.action.BanInfo;
 import org.jfail2ban.ban.Ban;
@@ -576,11 +578,10 @@ final class Jail {
     void beginReload() {
         setIdle(true);
         synchronized (filterLock) {
-            while (!filter.failRegex().isEmpty()) {
-                filter.delFailRegex(0);
-            }
-            while (!filter.ignoreRegex().isEmpty()) {
-                filter.delIgnoreRegex(0);
+            for (Regexes r : List.of(FAIL, IGNORE)) {
+                while (!r.list().apply(filter).isEmpty()) {
+                    r.del().accept(filter, 0);
+                }
             }
         }
         ignores.clear();
@@ -754,10 +755,17 @@ final class Jail {
 
     // ---------------------------------------------------------------- filter settings
 
-    void addFailRegex(String regex) {
+    /** failregex or ignoreregex: the same handling for either list of the filter. */
+    record Regexes(BiConsumer<Filter, String> add, ObjIntConsumer<Filter> del, Function<Filter, List<String>> list) {
+    }
+
+    static final Regexes FAIL = new Regexes(Filter::addFailRegex, Filter::delFailRegex, Filter::failRegex);
+    static final Regexes IGNORE = new Regexes(Filter::addIgnoreRegex, Filter::delIgnoreRegex, Filter::ignoreRegex);
+
+    void addRegex(Regexes which, String regex) {
         synchronized (filterLock) {
             try {
-                filter.addFailRegex(regex);
+                which.add().accept(filter, regex);
             } catch (IllegalArgumentException e) {
                 filterLog.error("%s", e.getMessage());
                 throw new CommandException(e.getMessage());
@@ -765,50 +773,22 @@ final class Jail {
         }
     }
 
-    void delFailRegex(int index) {
+    /** Removes the regex at an index (negative from the end); a bad index is logged, as fail2ban does. */
+    void delRegex(Regexes which, int index) {
         synchronized (filterLock) {
-            int n = filter.failRegex().size();
+            int n = which.list().apply(filter).size();
             int i = index < 0 ? n + index : index;
             if (i < 0 || i >= n) {
                 filterLog.error("Cannot remove regular expression. Index %d is not valid", index);
                 return;
             }
-            filter.delFailRegex(i);
+            which.del().accept(filter, i);
         }
     }
 
-    List<String> failRegex() {
+    List<String> regexes(Regexes which) {
         synchronized (filterLock) {
-            return filter.failRegex();
-        }
-    }
-
-    void addIgnoreRegex(String regex) {
-        synchronized (filterLock) {
-            try {
-                filter.addIgnoreRegex(regex);
-            } catch (IllegalArgumentException e) {
-                filterLog.error("%s", e.getMessage());
-                throw new CommandException(e.getMessage());
-            }
-        }
-    }
-
-    void delIgnoreRegex(int index) {
-        synchronized (filterLock) {
-            int n = filter.ignoreRegex().size();
-            int i = index < 0 ? n + index : index;
-            if (i < 0 || i >= n) {
-                filterLog.error("Cannot remove regular expression. Index %d is not valid", index);
-                return;
-            }
-            filter.delIgnoreRegex(i);
-        }
-    }
-
-    List<String> ignoreRegex() {
-        synchronized (filterLock) {
-            return filter.ignoreRegex();
+            return which.list().apply(filter);
         }
     }
 
