@@ -171,10 +171,47 @@ public final class BanLedger implements AutoCloseable {
         if (end == Long.MAX_VALUE) {
             return;
         }
+        if (queue.size() > 1024 && queue.size() > 2 * live()) {
+            compact();
+        }
         Due head = queue.peek();
         queue.add(new Due(end, b));
         if (head == null || end < head.end) {
             changed.signalAll();
+        }
+    }
+
+    private int live() {
+        int n = 0;
+        for (Map<String, Ban> m : byJail.values()) {
+            n += m.size();
+        }
+        return n;
+    }
+
+    /**
+     * Drops the queue entries of bans lifted or re-timed meanwhile: without it, a stream of
+     * bans lifted by hand would leave their entries until their old end passed.
+     */
+    private void compact() {
+        queue.clear();
+        for (Map<String, Ban> m : byJail.values()) {
+            for (Ban b : m.values()) {
+                if (b.end() != Long.MAX_VALUE) {
+                    queue.add(new Due(b.end(), b));
+                }
+            }
+        }
+        changed.signalAll();
+    }
+
+    /** Entries in the expiry queue, stale ones included; for tests. */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -79,6 +79,21 @@ class BanLedgerTest {
     }
 
     @Test
+    void bansLiftedByHandDoNotPileUpInTheExpiryQueue() {
+        BanLedger l = new BanLedger(clock);
+        l.setJailBanTime("j", 600);
+        l.add("j", ticket("192.0.2.1", T0));
+        for (int i = 0; i < 10_000; i++) {
+            String ip = "10.0." + (i >> 8) + "." + (i & 255);
+            l.add("j", ticket(ip, T0));
+            l.remove("j", ip);
+        }
+        assertTrue(l.queued() <= 2050, "queue holds " + l.queued());
+        assertEquals(List.of(), l.due(T0 + 600_000));
+        assertEquals("192.0.2.1", l.due(T0 + 600_001).get(0).id());
+    }
+
+    @Test
     void theSchedulerHandsOverEachBanWhenItsTimeIsUp() throws Exception {
         BanLedger l = new BanLedger(Clock.systemUTC());
         BlockingQueue<Ban> due = new LinkedBlockingQueue<>();
