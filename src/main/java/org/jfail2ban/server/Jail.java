@@ -130,22 +130,19 @@ final class Jail {
         String kind = o.name().toLowerCase(Locale.ROOT);
         String opts = PyRepr.repr(new LinkedHashMap<>(o.options()));
         switch (kind) {
-            case "auto":
-                jailLog.info("Jail '%s' uses inotify with a polling fallback %s", name, opts);
-                jailLog.info("Initiated 'auto' backend");
-                return FileSource.Backend.AUTO;
-            case "pyinotify":
-                jailLog.info("Jail '%s' uses pyinotify %s", name, opts);
-                jailLog.info("Initiated 'pyinotify' backend");
-                return FileSource.Backend.PYINOTIFY;
-            case "gamin":
-                jailLog.info("Jail '%s' uses poller %s", name, opts);
-                jailLog.warning("Could only initiated 'polling' backend whenever 'gamin' was requested");
-                return FileSource.Backend.POLLING;
-            case "polling":
-                jailLog.info("Jail '%s' uses poller %s", name, opts);
-                jailLog.info("Initiated 'polling' backend");
-                return FileSource.Backend.POLLING;
+            case "auto", "pyinotify", "polling", "gamin": {
+                FileSource.Backend b = kind.equals("auto") ? FileSource.Backend.AUTO
+                        : kind.equals("pyinotify") ? FileSource.Backend.PYINOTIFY : FileSource.Backend.POLLING;
+                String how = b == FileSource.Backend.AUTO ? "inotify with a polling fallback"
+                        : b == FileSource.Backend.PYINOTIFY ? "pyinotify" : "poller";
+                jailLog.info("Jail '%s' uses %s %s", name, how, opts);
+                if (kind.equals("gamin")) {
+                    jailLog.warning("Could only initiated 'polling' backend whenever 'gamin' was requested");
+                } else {
+                    jailLog.info("Initiated '%s' backend", kind);
+                }
+                return b;
+            }
             case "systemd":
                 jailLog.error("Backend 'systemd' failed to initialize: the journal source is not available yet");
                 throw new CommandException("Backend 'systemd' (the systemd journal) is not available yet in this "
