@@ -49,11 +49,7 @@ public final class Ban {
 
     /** When it ends (epoch ms); {@link Long#MAX_VALUE} for a permanent ban. */
     public synchronized long end() {
-        return endFor(banTime);
-    }
-
-    long endFor(long seconds) {
-        return seconds < 0 ? Long.MAX_VALUE : ticket.time() + seconds * 1000;
+        return banTime < 0 ? Long.MAX_VALUE : ticket.time() + banTime * 1000;
     }
 
     synchronized void setBanTime(long seconds, boolean followsJail) {

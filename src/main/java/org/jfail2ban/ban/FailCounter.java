@@ -146,7 +146,7 @@ public final class FailCounter {
         return total;
     }
 
-    /** The count and lines currently held for an id, or null; for the "ip*failures" tags. */
+    /** The failures currently counted for an id inside findtime (0 when none). */
     public synchronized int attempts(String id) {
         Entry e = entries.get(id);
         return e == null ? 0 : e.retry;

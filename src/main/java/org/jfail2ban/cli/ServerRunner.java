@@ -45,7 +45,7 @@ final class ServerRunner {
             clog.error("Unable to log to " + opts.logtarget);
             return 255;
         }
-        Server server = new Server(clock, log, Version.COMPATIBLE, ActionFactory.COMMAND);
+        Server server = new Server(clock, log, Version.COMPATIBLE, ActionFactory.load());
         installSignals(server, log);
         AtomicBoolean configured = new AtomicBoolean(true);
         Runnable onReady = () -> {
@@ -83,7 +83,6 @@ final class ServerRunner {
      * ending the JVM at once through shutdown hooks, which cannot run our orderly stop of every
      * jail's actions reliably); it is unsupported API, but present in every JDK through jdk.unsupported.
      */
-    @SuppressWarnings("sunapi")
     private static void installSignals(Server server, ServerLog log) {
         sun.misc.SignalHandler stop = sig -> {
             log.logger("fail2ban.server").debug("Caught signal %d. Exiting", sig.getNumber());

@@ -995,7 +995,7 @@ final class Jail {
                 }
                 throw new CommandException("Action " + actName + " already exists");
             }
-            a = server.actionFactory().create(name, actName);
+            a = server.actionFactory().create(name, actName, server.ledger());
             actions.put(actName, a);
             if (reloadActions != null) {
                 reloadActions.add(actName);

@@ -97,7 +97,7 @@ class ServerCommandsTest {
                     return List.of("64496 | 192.0.2.0/24 | ZZ | example | 2000-01-01");
                 }
             };
-            server = new Server(Clock.systemDefaultZone(), log, "1.0.2", (jail, name) -> new Recorder(name), cymru, () -> openers);
+            server = new Server(Clock.systemDefaultZone(), log, "1.0.2", (jail, name, ledger) -> new Recorder(name), cymru, () -> openers);
         }
         return server;
     }
