@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.jfail2ban.protocol.LevelNames;
+import org.jfail2ban.protocol.PyRepr;
+import org.jfail2ban.testing.Oracle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +73,32 @@ class ServerLogTest {
         assertEquals(g.toString(), log.target());
         assertTrue(Files.readString(g).contains("ERROR   Unable to log to '" + tmp.resolve("no/such/dir.log") + "'"));
         assertFalse(log.setTarget("SYSLOG"), "no /dev/log socket here is a failure, not a crash");
+    }
+
+    @Test
+    void syslogMessagesCarryFail2bansTagFacilityAndPriority() throws Exception {
+        Path sock = tmp.resolve("log.sock");
+        Path got = tmp.resolve("received");
+        // a syslog daemon of our own: a datagram socket that writes down what arrives
+        String py = "import socket\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(" + PyRepr.repr(sock.toString())
+                + ")\nf=open(" + PyRepr.repr(got.toString()) + ",'ab',0)\nwhile True:\n    f.write(s.recv(65536)+b'\\n')\n";
+        Process daemon = new ProcessBuilder(Oracle.python(), "-c", py).redirectErrorStream(true).start();
+        try {
+            assertTrue(Daemon.waitFor(java.time.Duration.ofSeconds(30), () -> Files.exists(sock)));
+            ServerLog log = new ServerLog(clock, 4242);
+            assertTrue(log.setSyslogSocket(sock.toString()));
+            assertTrue(log.setTarget("SYSLOG[facility=AUTH]"));
+            log.logger("fail2ban.actions").notice("[sshd] Ban 192.0.2.1");
+            log.logger("fail2ban.jail").error("broken");
+            log.close();
+            assertTrue(Daemon.waitFor(java.time.Duration.ofSeconds(30), () -> Daemon.read(got).contains("broken")), Daemon.read(got));
+            String text = Daemon.read(got);
+            // AUTH (4) * 8 + notice (5) = 37; error (3) = 35
+            assertTrue(text.matches("(?s)<37>.*fail2ban\\.actions\\[4242\\]: NOTICE \\[sshd\\] Ban 192\\.0\\.2\\.1\n.*"), text);
+            assertTrue(text.matches("(?s).*<35>.*fail2ban\\.jail\\[4242\\]: ERROR broken\n.*"), text);
+        } finally {
+            daemon.destroyForcibly();
+        }
     }
 
     @Test
