@@ -22,6 +22,11 @@ public final class PyRepr {
         }
     }
 
+    /** Python's {@code str()}: a string as it is, anything else as its repr. */
+    public static String str(Object v) {
+        return v instanceof String ? (String) v : repr(v);
+    }
+
     public static String repr(Object v) {
         StringBuilder sb = new StringBuilder();
         append(sb, v);
