@@ -275,10 +275,12 @@ public final class FileSource implements LogSource {
             if (files.get(f.abs) != f) {
                 continue;
             }
+            boolean notice = all || !java.util.Collections.disjoint(f.watchDirs, dirs);
             if (!f.watched && watcher != null && (pollDue || all)) {
                 watch(f);
+                // what changed before the watch began sent no notice: look once now
+                notice |= f.watched;
             }
-            boolean notice = all || !java.util.Collections.disjoint(f.watchDirs, dirs);
             boolean polled = pollDue && (!f.watched || f.hasRetired());
             if (notice || polled || f.behind) {
                 more |= f.poll(reading, !notice);

@@ -40,7 +40,7 @@ public final class FileWatcher implements AutoCloseable {
     }
 
     private final WatchService service;
-    private final boolean native_;
+    private final boolean kernelNotices;
     private final Thread thread;
     private final Map<Path, WatchKey> keys = new HashMap<>();
     private final Map<WatchKey, Map<Listener, Path>> listeners = new HashMap<>();
@@ -50,15 +50,10 @@ public final class FileWatcher implements AutoCloseable {
     public FileWatcher() throws IOException {
         this.service = FileSystems.getDefault().newWatchService();
         // elsewhere than Linux the JDK may only poll every few seconds: sources then poll themselves
-        this.native_ = service.getClass().getName().contains("Linux");
+        this.kernelNotices = service.getClass().getName().contains("Linux");
         this.thread = new Thread(this::run, "jfail2ban-file-watcher");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    /** Whether notices come from the kernel as changes happen (inotify). */
-    boolean isNative() {
-        return native_ && !closed;
     }
 
     /**
@@ -68,7 +63,7 @@ public final class FileWatcher implements AutoCloseable {
      *         permission, inotify limits): the caller polls it instead
      */
     synchronized boolean watch(Path dir, Listener listener) {
-        if (closed || !native_) {
+        if (closed || !kernelNotices) {
             return false;
         }
         WatchKey key = keys.get(dir);
