@@ -21,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -57,9 +55,7 @@ public final class FileSource implements LogSource {
     private final FileWatcher sharedWatcher;
     private final Set<Path> paths = new LinkedHashSet<>();
     private final Queue<Consumer<FileSource>> commands = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean signalled;
+    private final SourceThread worker = new SourceThread("jfail2ban-files");
     private final Set<Path> dirtyDirs = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean rescan = new AtomicBoolean();
     /** Written by the source thread, read by the watcher thread: names that concern us per directory. */
@@ -71,8 +67,6 @@ public final class FileSource implements LogSource {
     private volatile Consumer<FilePosition> positions = p -> { };
     private volatile Duration pollInterval = Duration.ofMillis(250);
     private volatile StartTime startTime;
-    private volatile boolean closed;
-    private Thread thread;
     private long sinkErrors;
 
     // the source thread's own state
@@ -115,7 +109,7 @@ public final class FileSource implements LogSource {
      *               file's first line still has the same hash, and then even for {@code tail}
      */
     public void addPath(Path path, boolean tail, FilePosition resume) {
-        if (closed) {
+        if (worker.closed()) {
             return;
         }
         synchronized (paths) {
@@ -185,40 +179,21 @@ public final class FileSource implements LogSource {
     @Override
     public void start(LineSink sink) {
         Objects.requireNonNull(sink);
-        synchronized (this) {
-            if (thread != null || closed) {
-                throw new IllegalStateException("a file source starts once");
-            }
-            this.sink = sink;
-            thread = new Thread(this::run, "jfail2ban-files");
-            thread.setDaemon(true);
-            thread.start();
-        }
+        worker.start(() -> run(sink));
     }
 
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            closed = true;
-            t = thread;
-        }
-        signal();
-        if (t == null) {
+        if (!worker.close(() -> { })) {
             applyCommands();
             release();
-        } else if (t != Thread.currentThread()) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
     // ---- the source thread
 
-    private void run() {
+    private void run(LineSink lines) {
+        this.sink = lines;
         try {
             if (backend != Backend.POLLING) {
                 watcher = sharedWatcher;
@@ -232,7 +207,7 @@ public final class FileSource implements LogSource {
                 }
             }
             reader = new LineReader(new LineCodec(encoding));
-            while (!closed) {
+            while (!worker.closed()) {
                 applyCommands();
                 if (!reader.codec().charset().equals(encoding)) {
                     reader.setCodec(new LineCodec(encoding));
@@ -269,7 +244,7 @@ public final class FileSource implements LogSource {
         for (TrackedFile f : new ArrayList<>(files.values())) {
             // a path removed meanwhile is not read again
             applyCommands();
-            if (closed) {
+            if (worker.closed()) {
                 break;
             }
             if (files.get(f.abs) != f) {
@@ -294,34 +269,16 @@ public final class FileSource implements LogSource {
         Duration timeout = null;
         for (TrackedFile f : files.values()) {
             if (!f.watched || f.hasRetired()) {
-                timeout = pollInterval;
+                Duration untilPoll = Duration.between(clock.instant(), nextPoll);
+                timeout = untilPoll.compareTo(pollInterval) < 0 ? untilPoll : pollInterval;
                 break;
             }
         }
-        lock.lock();
-        try {
-            if (timeout == null) {
-                while (!signalled && !closed) {
-                    wake.awaitUninterruptibly();
-                }
-            } else {
-                long nanos = Math.max(1, Duration.between(clock.instant(), nextPoll).toNanos());
-                nanos = Math.min(nanos, timeout.toNanos());
-                while (!signalled && !closed && nanos > 0) {
-                    nanos = wake.awaitNanos(nanos);
-                }
-            }
-            signalled = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
+        worker.await(timeout);
     }
 
     private void add(TrackedFile f) {
-        if (closed) {
+        if (worker.closed()) {
             f.close();
             return;
         }
@@ -463,13 +420,7 @@ public final class FileSource implements LogSource {
     }
 
     private void signal() {
-        lock.lock();
-        try {
-            signalled = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        worker.signal();
     }
 
     private void release() {
@@ -538,6 +489,6 @@ public final class FileSource implements LogSource {
 
     /** For tests: the source's thread, once started. */
     Thread thread() {
-        return thread;
+        return worker.thread();
     }
 }

@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -79,14 +77,10 @@ public final class JournalSource implements LogSource {
     private volatile Duration findTime = Duration.ofMinutes(10);
     private volatile Consumer<JournalPosition> positions = p -> { };
     private volatile Duration pollInterval = Duration.ofMillis(250);
-    private volatile boolean closed;
+    private final SourceThread worker = new SourceThread("jfail2ban-journal");
     private volatile boolean restart;
-    private Thread thread;
     private Process process;
     private LineSink sink;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean signalled;
     private long sinkErrors;
     private Instant lastTime;
 
@@ -297,35 +291,18 @@ public final class JournalSource implements LogSource {
     @Override
     public void start(LineSink sink) {
         Objects.requireNonNull(sink);
-        synchronized (this) {
-            if (thread != null || closed) {
-                throw new IllegalStateException("a journal source starts once");
-            }
-            this.sink = sink;
-            thread = new Thread(this::run, "jfail2ban-journal");
-            thread.setDaemon(true);
-            thread.start();
-        }
+        worker.start(() -> run(sink));
     }
 
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            closed = true;
-            t = thread;
-            if (process != null) {
-                process.destroy();
+        worker.close(() -> {
+            synchronized (this) {
+                if (process != null) {
+                    process.destroy();
+                }
             }
-        }
-        signal();
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     /** What one journalctl run reads: a snapshot of the options. */
@@ -352,13 +329,14 @@ public final class JournalSource implements LogSource {
         signal();
     }
 
-    private void run() {
+    private void run(LineSink lines) {
+        this.sink = lines;
         Duration backoff = Duration.ofSeconds(1);
         List<String> seen = null;
         Path errors = null;
         try {
             errors = Files.createTempFile("jfail2ban-journalctl", ".err");
-            while (!closed) {
+            while (!worker.closed()) {
                 Plan plan = plan();
                 boolean restarted = restart;
                 restart = false;
@@ -376,7 +354,7 @@ public final class JournalSource implements LogSource {
                     }
                 }
                 Run r = runOnce(plan, errors);
-                if (closed) {
+                if (worker.closed()) {
                     break;
                 }
                 if (r.badCursor) {
@@ -448,7 +426,7 @@ public final class JournalSource implements LogSource {
                 .redirectError(errors.toFile());
         Process p;
         synchronized (this) {
-            if (closed) {
+            if (worker.closed()) {
                 return new Run(0, 0, "", false, from);
             }
             p = pb.start();
@@ -487,7 +465,7 @@ public final class JournalSource implements LogSource {
                 tell(cursor, lastTime);
             }
         } catch (IOException ex) {
-            if (!closed && !restart) {
+            if (!worker.closed() && !restart) {
                 LOG.log(Level.WARNING, "reading journalctl: {0}", ex.toString());
             }
         } finally {
@@ -506,7 +484,7 @@ public final class JournalSource implements LogSource {
             exit = -1;
         }
         String error = exit == 0 ? "" : lastLines(errors);
-        boolean badCursor = exit != 0 && from != null && entries == 0 && !closed && !restart
+        boolean badCursor = exit != 0 && from != null && entries == 0 && !worker.closed() && !restart
                 && error.toLowerCase(Locale.ROOT).contains("cursor");
         return new Run(exit, entries, error, badCursor, from);
     }
@@ -695,28 +673,10 @@ public final class JournalSource implements LogSource {
     }
 
     private void await(Duration d) {
-        lock.lock();
-        try {
-            long nanos = d.toNanos();
-            while (!signalled && !closed && nanos > 0) {
-                nanos = wake.awaitNanos(nanos);
-            }
-            signalled = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
+        worker.await(d);
     }
 
     private void signal() {
-        lock.lock();
-        try {
-            signalled = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        worker.signal();
     }
 }

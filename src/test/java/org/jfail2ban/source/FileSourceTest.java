@@ -44,6 +44,14 @@ class FileSourceTest {
         return s;
     }
 
+    /** A started source following one file. */
+    private FileSource follow(FileSource.Backend backend, Path log, boolean tail, FilePosition resume) {
+        FileSource s = source(backend);
+        s.addPath(log, tail, resume);
+        s.start(lines);
+        return s;
+    }
+
     static void append(Path file, String text) throws IOException {
         Files.write(file, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
@@ -57,9 +65,7 @@ class FileSourceTest {
     void headReadsWhatIsThereThenWhatIsAppended(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "one\ntwo\n");
-        FileSource s = source(backend);
-        s.addPath(log, false, null);
-        s.start(lines);
+        FileSource s = follow(backend, log, false, null);
         assertEquals(List.of("one", "two"), lines.take(2));
         append(log, "three\n");
         assertEquals(List.of("three"), lines.take(1));
@@ -70,9 +76,7 @@ class FileSourceTest {
     void tailSkipsWhatIsThere(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "old\nolder\n");
-        FileSource s = source(backend);
-        s.addPath(log, true, null);
-        s.start(lines);
+        FileSource s = follow(backend, log, true, null);
         append(log, "new\n");
         List<LogLine> got = lines.takeLines(1);
         assertEquals("new", got.get(0).text());
@@ -84,9 +88,7 @@ class FileSourceTest {
     void tailStartsAtTheLineBeingWritten() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "old\nhalf of a ");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, true, null);
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, true, null);
         append(log, "line\n");
         assertEquals(List.of("half of a line"), lines.take(1));
     }
@@ -96,9 +98,7 @@ class FileSourceTest {
     void aPartialLineWaitsForItsNewline(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "");
-        FileSource s = source(backend);
-        s.addPath(log, false, null);
-        s.start(lines);
+        FileSource s = follow(backend, log, false, null);
         append(log, "first\nsecond hal");
         assertEquals(List.of("first"), lines.take(1));
         assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
@@ -112,9 +112,7 @@ class FileSourceTest {
     void positionsCarryFail2bansFirstLineHash() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "first line\nsecond\n");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, false, null);
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, false, null);
         lines.take(2);
         FilePosition p = awaitPosition(18);
         assertEquals(new FilePosition(log.toString(), sha1("first line\n"), 18), p);
@@ -147,9 +145,7 @@ class FileSourceTest {
     void resumesAtTheSavedOffsetWhenTheFirstLineIsTheSame() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "a\nb\nc\n");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
         assertEquals(List.of("c"), lines.take(1));
         assertEquals(List.of(), lines.rest(Duration.ofMillis(200)));
     }
@@ -158,9 +154,7 @@ class FileSourceTest {
     void resumeWinsOverTail() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "a\nb\nc\n");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, true, new FilePosition(log.toString(), sha1("a\n"), 2));
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, true, new FilePosition(log.toString(), sha1("a\n"), 2));
         assertEquals(List.of("b", "c"), lines.take(2));
     }
 
@@ -168,9 +162,7 @@ class FileSourceTest {
     void readsFromTheStartWhenTheFileWasReplaced() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "x\ny\nz\n");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
         assertEquals(List.of("x", "y", "z"), lines.take(3));
     }
 
@@ -178,9 +170,7 @@ class FileSourceTest {
     void readsFromTheStartWhenTheSavedOffsetIsPastTheEnd() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "a\nb\n");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, false, new FilePosition(log.toString(), sha1("a\n"), 400));
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 400));
         assertEquals(List.of("a", "b"), lines.take(2));
     }
 
@@ -188,9 +178,7 @@ class FileSourceTest {
     @EnumSource(value = FileSource.Backend.class, names = {"AUTO", "POLLING"})
     void aFileThatAppearsLaterIsReadFromItsStart(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("later.log");
-        FileSource s = source(backend);
-        s.addPath(log, true, null);
-        s.start(lines);
+        FileSource s = follow(backend, log, true, null);
         assertEquals(List.of(), lines.rest(Duration.ofMillis(200)));
         append(log, "hello\nworld\n");
         assertEquals(List.of("hello", "world"), lines.take(2));
@@ -199,9 +187,7 @@ class FileSourceTest {
     @Test
     void aFileInADirectoryThatAppearsLaterIsFound() throws Exception {
         Path log = dir.resolve("sub/deeper/app.log");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, false, null);
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, false, null);
         Files.createDirectories(log.getParent());
         append(log, "here\n");
         assertEquals(List.of("here"), lines.take(1));
@@ -214,9 +200,7 @@ class FileSourceTest {
     void deletedAndCreatedAgain(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "before\n");
-        FileSource s = source(backend);
-        s.addPath(log, false, null);
-        s.start(lines);
+        FileSource s = follow(backend, log, false, null);
         assertEquals(List.of("before"), lines.take(1));
         Files.delete(log);
         assertEquals(List.of(), lines.rest(Duration.ofMillis(200)));
@@ -231,9 +215,7 @@ class FileSourceTest {
         Path sub = Files.createDirectories(dir.resolve("var"));
         Path log = sub.resolve("app.log");
         append(log, "one\n");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, false, null);
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, false, null);
         assertEquals(List.of("one"), lines.take(1));
         Files.delete(log);
         Files.delete(sub);
@@ -319,9 +301,7 @@ class FileSourceTest {
         append(real, "");
         Path links = Files.createDirectories(dir.resolve("links"));
         Path link = Files.createSymbolicLink(links.resolve("app.log"), real);
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(link, false, null);
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, link, false, null);
         append(real, "through the link\n");
         assertEquals(List.of("through the link"), lines.take(1));
     }
@@ -330,9 +310,7 @@ class FileSourceTest {
     void closingReleasesFilesAndThread() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "x\n");
-        FileSource s = source(FileSource.Backend.AUTO);
-        s.addPath(log, false, null);
-        s.start(lines);
+        FileSource s = follow(FileSource.Backend.AUTO, log, false, null);
         lines.take(1);
         Thread t = s.thread();
         s.close();

@@ -46,6 +46,15 @@ class JournalSourceTest {
         return s;
     }
 
+    /** Writes one sshd entry to {@code file} in {@code j}, starts a source on {@code j} and reads it. */
+    private JournalSource readOneEntry(Path j, String file) throws Exception {
+        JournalFiles.write(j.resolve(file), List.of(sshd(1, "one")));
+        JournalSource s = source(j);
+        s.start(lines);
+        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        return s;
+    }
+
     static Entry sshd(int second, String message) {
         return Entry.at((T0 + second) * 1_000_000L).set("_HOSTNAME", "srv").set("_SYSTEMD_UNIT", "ssh.service")
                 .set("_COMM", "sshd").set("SYSLOG_IDENTIFIER", "sshd").set("_PID", "100" + second)
@@ -209,10 +218,7 @@ class JournalSourceTest {
     @Test
     void followsAppendedEntriesInANewFileOfTheDirectory() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
-        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(1, "one")));
-        JournalSource s = source(j);
-        s.start(lines);
-        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        readOneEntry(j, "a.journal");
         JournalFiles.write(j.resolve("a.journal"), List.of(sshd(2, "two")));
         assertEquals(List.of("srv sshd[1002]: two"), lines.take(1));
         JournalFiles.write(j.resolve("b.journal"), List.of(sshd(3, "three")));
@@ -242,10 +248,7 @@ class JournalSourceTest {
     @Test
     void aRotatedJournalIsFollowed() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
-        JournalFiles.write(j.resolve("system.journal"), List.of(sshd(1, "one")));
-        JournalSource s = source(j);
-        s.start(lines);
-        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        readOneEntry(j, "system.journal");
         // journald's rotation: the active file is renamed aside and a new one takes its name
         Files.move(j.resolve("system.journal"), j.resolve("system@0123-0001-0002.journal"));
         JournalFiles.write(j.resolve("system.journal"), List.of(sshd(2, "two"), sshd(3, "three")));
@@ -256,10 +259,7 @@ class JournalSourceTest {
     @Test
     void aVanishedJournalDirectoryIsFollowedWhenItComesBack() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
-        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(1, "one")));
-        JournalSource s = source(j);
-        s.start(lines);
-        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        readOneEntry(j, "a.journal");
         Files.delete(j.resolve("a.journal"));
         Files.delete(j);
         assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
