@@ -281,6 +281,11 @@ public final class JournalSource implements LogSource {
         this.pollInterval = interval;
     }
 
+    /** For tests: the source's thread, once started. */
+    Thread thread() {
+        return worker.thread();
+    }
+
     /** For tests: follow a journalpath directory with {@code journalctl --follow} too. */
     synchronized void followDirectory(boolean follow) {
         this.follow = follow;
@@ -335,7 +340,11 @@ public final class JournalSource implements LogSource {
         List<String> seen = null;
         Path errors = null;
         try {
-            errors = Files.createTempFile("jfail2ban-journalctl", ".err");
+            try {
+                errors = Files.createTempFile("jfail2ban-journalctl", ".err");
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "no temporary file for journalctl''s errors: {0}", e.toString());
+            }
             while (!worker.closed()) {
                 Plan plan = plan();
                 boolean restarted = restart;
@@ -390,8 +399,6 @@ public final class JournalSource implements LogSource {
                     await(pollInterval);
                 }
             }
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "journal source stopped: " + e, e);
         } finally {
             synchronized (this) {
                 if (process != null) {
@@ -412,7 +419,7 @@ public final class JournalSource implements LogSource {
     private record Run(int exit, long entries, String error, boolean badCursor, String cursor) {
     }
 
-    private Run runOnce(Plan plan, Path errors) throws IOException {
+    private Run runOnce(Plan plan, Path errors) {
         String from = cursor;
         if (from != null) {
             Instant t = cursorTime(from);
@@ -423,13 +430,18 @@ public final class JournalSource implements LogSource {
         List<String> cmd = command(plan, from);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(errors.toFile());
+                .redirectError(errors == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(errors.toFile()));
         Process p;
         synchronized (this) {
             if (worker.closed()) {
                 return new Run(0, 0, "", false, from);
             }
-            p = pb.start();
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                // no journalctl, or no process to be had now: tried again after a while
+                return new Run(-1, 0, "cannot run " + journalctl + ": " + e.getMessage(), false, from);
+            }
             process = p;
         }
         long entries = 0;
@@ -663,6 +675,9 @@ public final class JournalSource implements LogSource {
     }
 
     private static String lastLines(Path errors) {
+        if (errors == null) {
+            return "";
+        }
         try {
             byte[] b = Files.readAllBytes(errors);
             String s = new String(b, Math.max(0, b.length - 2000), Math.min(b.length, 2000), StandardCharsets.UTF_8).trim();

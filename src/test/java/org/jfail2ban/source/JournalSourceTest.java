@@ -286,6 +286,36 @@ class JournalSourceTest {
     }
 
     @Test
+    void closingEndsJournalctlAndTheThread() throws Exception {
+        Path j = Files.createDirectories(dir.resolve("j"));
+        JournalSource s = readOneEntry(j, "a.journal");
+        s.followDirectory(true);
+        s.addMatch(List.of("_COMM=sshd"));
+        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(2, "two")));
+        assertEquals(List.of("srv sshd[1002]: two"), lines.take(1));
+        assertEquals(1, journalctls(), "one journalctl --follow runs");
+        s.close();
+        assertTrue(!s.thread().isAlive());
+        assertEquals(0, journalctls());
+    }
+
+    private static long journalctls() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("journalctl")).count();
+    }
+
+    @Test
+    void aMissingJournalctlIsNoEndOfTheSource() throws Exception {
+        JournalSource s = new JournalSource(CLOCK, dir.resolve("no-such-journalctl").toString());
+        sources.add(s);
+        s.start(lines);
+        assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
+        assertTrue(s.thread().isAlive());
+        s.close();
+        assertTrue(!s.thread().isAlive());
+    }
+
+    @Test
     void backendOptionsBecomeJournalctlArguments() {
         JournalSource s = new JournalSource(CLOCK, "journalctl");
         s.setOption("journalflags", "1");
