@@ -20,7 +20,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -57,7 +56,6 @@ public final class FileSource implements LogSource {
     private final Queue<Consumer<FileSource>> commands = new ConcurrentLinkedQueue<>();
     private final SourceThread worker = new SourceThread("jfail2ban-files");
     private final Set<Path> dirtyDirs = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean rescan = new AtomicBoolean();
     /** Written by the source thread, read by the watcher thread: names that concern us per directory. */
     private final Map<Path, Set<Path>> interest = new ConcurrentHashMap<>();
     private final Set<Path> anyName = ConcurrentHashMap.newKeySet();
@@ -233,7 +231,6 @@ public final class FileSource implements LogSource {
         if (pollDue) {
             nextPoll = now.plus(pollInterval);
         }
-        boolean all = rescan.getAndSet(false);
         Set<Path> dirs = new java.util.HashSet<>();
         for (Path d : dirtyDirs) {
             if (dirtyDirs.remove(d)) {
@@ -250,15 +247,21 @@ public final class FileSource implements LogSource {
             if (files.get(f.abs) != f) {
                 continue;
             }
-            boolean notice = all || !java.util.Collections.disjoint(f.watchDirs, dirs);
-            if (!f.watched && watcher != null && (pollDue || all)) {
+            boolean notice = !java.util.Collections.disjoint(f.watchDirs, dirs);
+            if (!f.watched && watcher != null && pollDue) {
                 watch(f);
                 // what changed before the watch began sent no notice: look once now
                 notice |= f.watched;
             }
             boolean polled = pollDue && (!f.watched || f.hasRetired());
             if (notice || polled || f.behind) {
-                more |= f.poll(reading, !notice);
+                try {
+                    more |= f.poll(reading, !notice);
+                } catch (RuntimeException e) {
+                    // one file's trouble is no reason to stop reading the others
+                    LOG.log(Level.ERROR, "reading " + f.origin() + " failed", e);
+                    f.behind = false;
+                }
                 interestInAnyName(f);
             }
         }
