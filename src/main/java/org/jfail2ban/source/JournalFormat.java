@@ -69,6 +69,13 @@ final class JournalFormat {
 
     /** When the entry was logged: the sender's own time when it gave one, else the journal's. */
     static Instant time(JournalEntry e) {
+        long plain = plain(e.get(Field.SOURCE_REALTIME));
+        if (plain < 0) {
+            plain = plain(e.get(Field.REALTIME));
+        }
+        if (plain >= 0) {
+            return Instant.ofEpochSecond(plain / 1_000_000, plain % 1_000_000 * 1000);
+        }
         BigInteger us = integer(e.get(Field.SOURCE_REALTIME));
         if (us == null) {
             us = integer(e.get(Field.REALTIME));
@@ -105,6 +112,10 @@ final class JournalFormat {
         if (raw == null) {
             return null;
         }
+        long plain = PythonInt.plainDecimal(raw);
+        if (plain >= 0) {
+            return plain == 0 ? null : Long.toString(plain);
+        }
         BigInteger n = PythonInt.parse(raw, 10);
         if (n != null) {
             return n.signum() == 0 ? null : n.toString();
@@ -114,6 +125,10 @@ final class JournalFormat {
         }
         BigInteger literal = PythonInt.parse(raw, 0);
         return literal != null ? literal.toString() : PythonInt.bytesRepr(raw);
+    }
+
+    private static long plain(byte[] raw) {
+        return raw == null ? -1 : PythonInt.plainDecimal(raw);
     }
 
     private static BigInteger integer(byte[] raw) {

@@ -293,6 +293,33 @@ public final class JournalSource implements LogSource {
 
     // ---- running
 
+    /**
+     * Reads the whole journal (after the cursor, if one is set) to its end on the caller's thread,
+     * without following it: what {@code fail2ban-regex systemd-journal[...]} does.
+     *
+     * @return the number of entries delivered
+     * @throws IllegalStateException when the source runs already
+     * @throws IOException when journalctl fails; its message is in the exception's
+     */
+    public long readAll(LineSink sink) throws IOException {
+        Objects.requireNonNull(sink);
+        if (worker.thread() != null) {
+            throw new IllegalStateException("the journal source runs already");
+        }
+        this.sink = sink;
+        Plan p = plan();
+        Path errors = Files.createTempFile("jfail2ban-journalctl", ".err");
+        try {
+            Run r = runOnce(new Plan(false, p.path(), p.files(), p.flags(), p.namespace(), p.matches(), true), errors);
+            if (r.exit() != 0) {
+                throw new IOException("journalctl failed (exit " + r.exit() + "): " + r.error());
+            }
+            return r.entries();
+        } finally {
+            Files.deleteIfExists(errors);
+        }
+    }
+
     @Override
     public void start(LineSink sink) {
         Objects.requireNonNull(sink);
@@ -312,7 +339,7 @@ public final class JournalSource implements LogSource {
 
     /** What one journalctl run reads: a snapshot of the options. */
     record Plan(boolean follow, Path path, List<String> files, Integer flags, String namespace,
-            List<List<String>> matches) {
+            List<List<String>> matches, boolean whole) {
 
         boolean scanned() {
             return !follow;
@@ -321,7 +348,7 @@ public final class JournalSource implements LogSource {
 
     synchronized Plan plan() {
         boolean system = path == null && files.isEmpty();
-        return new Plan(system || follow && files.isEmpty(), path, files, flags, namespace, List.copyOf(matches));
+        return new Plan(system || follow && files.isEmpty(), path, files, flags, namespace, List.copyOf(matches), false);
     }
 
     private void restart() {
@@ -557,7 +584,7 @@ public final class JournalSource implements LogSource {
         }
         if (from != null) {
             cmd.add("--cursor=" + from);
-        } else {
+        } else if (!plan.whole()) {
             Instant since = clock.instant().minus(findTime);
             cmd.add(String.format(Locale.ROOT, "--since=@%d.%06d", since.getEpochSecond(), since.getNano() / 1000));
         }

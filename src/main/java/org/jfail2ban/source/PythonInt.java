@@ -20,6 +20,10 @@ final class PythonInt {
 
     /** {@code int(raw, base)} for base 10 or 0 (literal prefixes), or null where Python raises. */
     static BigInteger parse(byte[] raw, int base) {
+        long plain = plainDecimal(raw);
+        if (plain >= 0) {
+            return BigInteger.valueOf(plain);
+        }
         String s = strip(new String(raw, StandardCharsets.ISO_8859_1));
         if (!(base == 10 ? DECIMAL : LITERAL).matcher(s).matches()) {
             return null;
@@ -39,6 +43,25 @@ final class PythonInt {
         }
         BigInteger n = new BigInteger(s, radix);
         return negative ? n.negate() : n;
+    }
+
+    /**
+     * The value of up to 18 ASCII digits with no sign, space or underscore (every PID and
+     * timestamp the journal writes itself), or -1: the common case, without a regex. Leading
+     * zeros are fine in base 10, and in base 0 only a lone "0" has one.
+     */
+    static long plainDecimal(byte[] raw) {
+        if (raw.length == 0 || raw.length > 18 || (raw[0] == '0' && raw.length > 1)) {
+            return -1;
+        }
+        long v = 0;
+        for (byte b : raw) {
+            if (b < '0' || b > '9') {
+                return -1;
+            }
+            v = v * 10 + (b - '0');
+        }
+        return v;
     }
 
     private static String strip(String s) {

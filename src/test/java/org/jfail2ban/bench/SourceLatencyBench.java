@@ -28,10 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * From the write of a line to its delivery by the file source: one operation writes one line
  * (with its newline, in one write) and waits until the sink has it. Before each operation the
- * writer pauses up to 2 ms (not measured), so that every line finds the source idle, as a lone
- * failure line would: otherwise the next line rides along with the read still in progress.
- * JMH's sample mode gives the median and the 99th percentile. With {@code POLLING} the delay is
- * up to the poll interval (250 ms by default).
+ * writer pauses a random while (not measured), so that every line comes as a lone failure line
+ * would: it finds the source idle (else it would ride along with the read still in progress),
+ * and, with {@code POLLING}, at any moment of the poll interval (250 ms by default; else every
+ * line would come just after a poll and wait the whole interval). JMH's sample mode gives the
+ * median and the 99th percentile.
  *
  * <p>{@code scripts/jmh SourceLatencyBench}
  */
@@ -82,7 +83,8 @@ public class SourceLatencyBench {
 
     @Setup(Level.Invocation)
     public void pause() {
-        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, 2_000_000));
+        long most = backend.equals("POLLING") ? 250_000_000 : 2_000_000;
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, most));
     }
 
     @Benchmark

@@ -57,7 +57,7 @@ class JournalSourceTest {
 
     static Entry sshd(int second, String message) {
         return Entry.at((T0 + second) * 1_000_000L).set("_HOSTNAME", "srv").set("_SYSTEMD_UNIT", "ssh.service")
-                .set("_COMM", "sshd").set("SYSLOG_IDENTIFIER", "sshd").set("_PID", "100" + second)
+                .set("_COMM", "sshd").set("SYSLOG_IDENTIFIER", "sshd").set("_PID", Integer.toString(1000 + second))
                 .set("MESSAGE", message);
     }
 
@@ -211,7 +211,7 @@ class JournalSourceTest {
         second.resumeAfter(old.cursor());
         second.setFindTime(Duration.ofSeconds(600));
         second.start(lines);
-        assertEquals(List.of("srv sshd[10010]: new"), lines.take(1));
+        assertEquals(List.of("srv sshd[1010]: new"), lines.take(1));
         assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
     }
 
@@ -283,6 +283,23 @@ class JournalSourceTest {
         JournalFiles.write(j.resolve("two.journal"), List.of(sshd(4, "two again")));
         assertEquals(List.of("srv sshd[1004]: two again"), lines.take(1));
         assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
+    }
+
+    @Test
+    void readAllReadsTheWholeJournalOnceAsFail2banRegexDoes() throws Exception {
+        Path j = Files.createDirectories(dir.resolve("j"));
+        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(-86_400, "a day ago"), cron(1, "cron"), sshd(2, "now")));
+        JournalSource s = new JournalSource(CLOCK, "journalctl");
+        s.setOption("journalpath", j.toString());
+        s.addMatch(List.of("_COMM=sshd"));
+        List<String> got = new ArrayList<>();
+        assertEquals(2, s.readAll(l -> got.add(l.text())));
+        assertEquals(List.of("srv sshd[-85400]: a day ago", "srv sshd[1002]: now"), got);
+        JournalSource bad = new JournalSource(CLOCK, "journalctl");
+        bad.setOption("journalpath", j.toString());
+        bad.resumeAfter("not-a-cursor");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> bad.readAll(l -> { }));
+        assertTrue(e.getMessage().contains("cursor"), e.getMessage());
     }
 
     @Test
