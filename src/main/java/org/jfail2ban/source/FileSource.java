@@ -156,10 +156,7 @@ public final class FileSource implements LogSource {
 
     /** How often polled files are looked at (backend polling, unwatchable directories). */
     public void setPollInterval(Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("poll interval must be positive: " + interval);
-        }
-        this.pollInterval = interval;
+        this.pollInterval = SourceThread.pollInterval(interval);
         signal();
     }
 

@@ -275,10 +275,7 @@ public final class JournalSource implements LogSource {
 
     /** How often a journalpath directory or journalfiles are looked at for changes. */
     public void setPollInterval(Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("poll interval must be positive: " + interval);
-        }
-        this.pollInterval = interval;
+        this.pollInterval = SourceThread.pollInterval(interval);
     }
 
     /** For tests: the source's thread, once started. */

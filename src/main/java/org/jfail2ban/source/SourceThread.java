@@ -17,6 +17,14 @@ final class SourceThread {
     private Thread thread;
     private volatile boolean closed;
 
+    /** A poll interval, checked: a source that polls must wait between looks. */
+    static Duration pollInterval(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("poll interval must be positive: " + interval);
+        }
+        return interval;
+    }
+
     SourceThread(String name) {
         this.name = name;
     }

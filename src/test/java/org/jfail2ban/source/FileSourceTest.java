@@ -65,7 +65,7 @@ class FileSourceTest {
     void headReadsWhatIsThereThenWhatIsAppended(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "one\ntwo\n");
-        FileSource s = follow(backend, log, false, null);
+        follow(backend, log, false, null);
         assertEquals(List.of("one", "two"), lines.take(2));
         append(log, "three\n");
         assertEquals(List.of("three"), lines.take(1));
@@ -76,7 +76,7 @@ class FileSourceTest {
     void tailSkipsWhatIsThere(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "old\nolder\n");
-        FileSource s = follow(backend, log, true, null);
+        follow(backend, log, true, null);
         append(log, "new\n");
         List<LogLine> got = lines.takeLines(1);
         assertEquals("new", got.get(0).text());
@@ -88,7 +88,7 @@ class FileSourceTest {
     void tailStartsAtTheLineBeingWritten() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "old\nhalf of a ");
-        FileSource s = follow(FileSource.Backend.AUTO, log, true, null);
+        follow(FileSource.Backend.AUTO, log, true, null);
         append(log, "line\n");
         assertEquals(List.of("half of a line"), lines.take(1));
     }
@@ -98,7 +98,7 @@ class FileSourceTest {
     void aPartialLineWaitsForItsNewline(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "");
-        FileSource s = follow(backend, log, false, null);
+        follow(backend, log, false, null);
         append(log, "first\nsecond hal");
         assertEquals(List.of("first"), lines.take(1));
         assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
@@ -112,7 +112,7 @@ class FileSourceTest {
     void positionsCarryFail2bansFirstLineHash() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "first line\nsecond\n");
-        FileSource s = follow(FileSource.Backend.AUTO, log, false, null);
+        follow(FileSource.Backend.AUTO, log, false, null);
         lines.take(2);
         FilePosition p = awaitPosition(18);
         assertEquals(new FilePosition(log.toString(), sha1("first line\n"), 18), p);
@@ -145,7 +145,7 @@ class FileSourceTest {
     void resumesAtTheSavedOffsetWhenTheFirstLineIsTheSame() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "a\nb\nc\n");
-        FileSource s = follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
+        follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
         assertEquals(List.of("c"), lines.take(1));
         assertEquals(List.of(), lines.rest(Duration.ofMillis(200)));
     }
@@ -154,7 +154,7 @@ class FileSourceTest {
     void resumeWinsOverTail() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "a\nb\nc\n");
-        FileSource s = follow(FileSource.Backend.AUTO, log, true, new FilePosition(log.toString(), sha1("a\n"), 2));
+        follow(FileSource.Backend.AUTO, log, true, new FilePosition(log.toString(), sha1("a\n"), 2));
         assertEquals(List.of("b", "c"), lines.take(2));
     }
 
@@ -162,7 +162,7 @@ class FileSourceTest {
     void readsFromTheStartWhenTheFileWasReplaced() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "x\ny\nz\n");
-        FileSource s = follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
+        follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 4));
         assertEquals(List.of("x", "y", "z"), lines.take(3));
     }
 
@@ -170,7 +170,7 @@ class FileSourceTest {
     void readsFromTheStartWhenTheSavedOffsetIsPastTheEnd() throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "a\nb\n");
-        FileSource s = follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 400));
+        follow(FileSource.Backend.AUTO, log, false, new FilePosition(log.toString(), sha1("a\n"), 400));
         assertEquals(List.of("a", "b"), lines.take(2));
     }
 
@@ -178,7 +178,7 @@ class FileSourceTest {
     @EnumSource(value = FileSource.Backend.class, names = {"AUTO", "POLLING"})
     void aFileThatAppearsLaterIsReadFromItsStart(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("later.log");
-        FileSource s = follow(backend, log, true, null);
+        follow(backend, log, true, null);
         assertEquals(List.of(), lines.rest(Duration.ofMillis(200)));
         append(log, "hello\nworld\n");
         assertEquals(List.of("hello", "world"), lines.take(2));
@@ -187,7 +187,7 @@ class FileSourceTest {
     @Test
     void aFileInADirectoryThatAppearsLaterIsFound() throws Exception {
         Path log = dir.resolve("sub/deeper/app.log");
-        FileSource s = follow(FileSource.Backend.AUTO, log, false, null);
+        follow(FileSource.Backend.AUTO, log, false, null);
         Files.createDirectories(log.getParent());
         append(log, "here\n");
         assertEquals(List.of("here"), lines.take(1));
@@ -200,7 +200,7 @@ class FileSourceTest {
     void deletedAndCreatedAgain(FileSource.Backend backend) throws Exception {
         Path log = dir.resolve("auth.log");
         append(log, "before\n");
-        FileSource s = follow(backend, log, false, null);
+        follow(backend, log, false, null);
         assertEquals(List.of("before"), lines.take(1));
         Files.delete(log);
         assertEquals(List.of(), lines.rest(Duration.ofMillis(200)));
@@ -215,7 +215,7 @@ class FileSourceTest {
         Path sub = Files.createDirectories(dir.resolve("var"));
         Path log = sub.resolve("app.log");
         append(log, "one\n");
-        FileSource s = follow(FileSource.Backend.AUTO, log, false, null);
+        follow(FileSource.Backend.AUTO, log, false, null);
         assertEquals(List.of("one"), lines.take(1));
         Files.delete(log);
         Files.delete(sub);
@@ -301,7 +301,7 @@ class FileSourceTest {
         append(real, "");
         Path links = Files.createDirectories(dir.resolve("links"));
         Path link = Files.createSymbolicLink(links.resolve("app.log"), real);
-        FileSource s = follow(FileSource.Backend.AUTO, link, false, null);
+        follow(FileSource.Backend.AUTO, link, false, null);
         append(real, "through the link\n");
         assertEquals(List.of("through the link"), lines.take(1));
     }
