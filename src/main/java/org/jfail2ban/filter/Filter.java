@@ -55,10 +55,24 @@ public final class Filter {
         }
 
         /** The log lines of the failure, dates included. */
-        @SuppressWarnings("unchecked")
         public List<String> lines() {
             Object m = data.get("matches");
-            return m instanceof List ? (List<String>) m : List.of();
+            if (!(m instanceof List)) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (Object l : (List<?>) m) {
+                out.add(l instanceof PyRepr.Tuple ? joinTuple((PyRepr.Tuple) l) : String.valueOf(l));
+            }
+            return out;
+        }
+
+        private static String joinTuple(PyRepr.Tuple t) {
+            StringBuilder sb = new StringBuilder();
+            for (Object o : t.items()) {
+                sb.append(o);
+            }
+            return sb.toString();
         }
     }
 
@@ -67,8 +81,9 @@ public final class Filter {
      *
      * @param matches         the hits: real failures, and (with {@link #setCheckAllRegex}) the
      *                        no-failure and pending ones (id null) fail2ban-regex counts too
-     * @param prefMatched     the prefregex matched (false when there is none)
-     * @param prefGroups      the groups of the prefregex match
+     * @param prefMatched     the prefregex matched (false when there is none; like fail2ban, a line
+     *                        that ends before the prefregex is tried keeps the state of the last one)
+     * @param prefGroups      the groups of that prefregex match
      * @param ignoredBy       the indexes of the ignoreregexes that matched
      * @param abandoned       the line ran out of its time budget
      * @param lineWithoutDate the line with its date cut out
@@ -110,8 +125,6 @@ public final class Filter {
     private final Map<String, Instant> warnedUntil = new LinkedHashMap<>();
 
     // what the current line did, for processDetailed
-    private boolean prefMatched;
-    private Map<String, Object> prefGroups = Map.of();
     private List<Integer> ignoredBy;
     private String lineWithoutDate = "";
 
@@ -348,12 +361,13 @@ public final class Filter {
         }
         List<Integer> ign = ignoredBy;
         ignoredBy = null;
-        return new LineReport(matches, prefMatched, prefGroups, ign, abandoned != abandonedBefore, lineWithoutDate, consumed);
+        // like fail2ban's, the prefregex keeps its last match when a line returned before reaching it
+        boolean pref = prefRegex != null && prefRegex.hasMatched();
+        Map<String, Object> groups = pref ? Collections.unmodifiableMap(prefRegex.groups()) : Map.of();
+        return new LineReport(matches, pref, groups, ign, abandoned != abandonedBefore, lineWithoutDate, consumed);
     }
 
     private List<Found> processLine(String line, Instant knownTime) {
-        prefMatched = false;
-        prefGroups = Map.of();
         lineWithoutDate = line;
         text.startLine();
         try {
@@ -490,9 +504,7 @@ public final class Filter {
             if (!prefRegex.search(text, buf, orgBuffer)) {
                 return failList;
             }
-            prefMatched = true;
             preGroups = prefRegex.groups();
-            prefGroups = preGroups;
             Object repl = preGroups.remove("content");
             if (truthy(repl)) {
                 lineBuffer = new ArrayList<>(List.of(new SplitLine("", "", (String) repl)));
@@ -771,6 +783,11 @@ public final class Filter {
 
     // ------------------------------------------------------------------ values
 
+    /** A regex with fail2ban's tags replaced (as fail2ban-regex shows it to debuggex). */
+    public static String resolveTags(String regex, String useDns) {
+        return RegexTags.localFlags(RegexTags.resolve(regex, useDns));
+    }
+
     /** Python truthiness of a captured value: None, "" and empty collections are false. */
     static boolean truthy(Object v) {
         if (v == null) {
@@ -856,14 +873,21 @@ public final class Filter {
         return t;
     }
 
-    /** A copy of a failure's data for fail2ban-regex: lines as text, sets and lists copied. */
+    /**
+     * A copy of a failure's data for fail2ban-regex: lines as Python tuples (before the date,
+     * the date, after it), sets copied.
+     */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> snapshot(Map<String, Object> fail) {
         Map<String, Object> d = new LinkedHashMap<>(fail.size() * 2);
         for (Map.Entry<String, Object> e : fail.entrySet()) {
             Object v = e.getValue();
             if (e.getKey().equals("matches") || e.getKey().equals("nofail-matches")) {
-                v = joined(v);
+                List<PyRepr.Tuple> t = new ArrayList<>();
+                for (SplitLine l : (List<SplitLine>) v) {
+                    t.add(PyRepr.Tuple.of(l.before(), l.date(), l.after()));
+                }
+                v = Collections.unmodifiableList(t);
             } else if (v instanceof Set) {
                 v = Collections.unmodifiableSet(new LinkedHashSet<>((Set<String>) v));
             }

@@ -35,6 +35,8 @@ final class TaggedRegex {
     private final int[] skipGroups;
 
     private boolean matched;
+    /** The text of the last search: group values are read from it, not through the shared guarded view. */
+    private String searched = "";
     private List<SplitLine> matchedLines = List.of();
     private List<SplitLine> unmatchedLines = List.of();
 
@@ -147,6 +149,7 @@ final class TaggedRegex {
      */
     boolean search(GuardedText text, String buf, List<SplitLine> orgLines) {
         matcher.reset(text.of(buf));
+        searched = buf;
         matched = re.search(matcher);
         if (!matched) {
             matchedLines = List.of();
@@ -204,7 +207,7 @@ final class TaggedRegex {
         }
         StringBuilder sb = new StringBuilder();
         for (int g : skipGroups) {
-            String v = matcher.group(re.javaGroup(g));
+            String v = value(re.javaGroup(g));
             if (v != null) {
                 sb.append(v);
             }
@@ -242,7 +245,12 @@ final class TaggedRegex {
     /** The value of a named group of the last match, or null. */
     String group(String name) {
         int g = re.group(name);
-        return g < 0 || !matched ? null : matcher.group(re.javaGroup(g));
+        return g < 0 || !matched ? null : value(re.javaGroup(g));
+    }
+
+    private String value(int javaGroup) {
+        int s = matcher.start(javaGroup);
+        return s < 0 ? null : searched.substring(s, matcher.end(javaGroup));
     }
 
     /**
@@ -252,7 +260,7 @@ final class TaggedRegex {
     Map<String, Object> groups() {
         Map<String, Object> fail = new LinkedHashMap<>(named.length * 2);
         for (int i = 0; i < named.length; i++) {
-            fail.put(namedKeys[i], matcher.group(re.javaGroup(named[i])));
+            fail.put(namedKeys[i], value(re.javaGroup(named[i])));
         }
         for (String[] kn : alt) {
             Object v = fail.get(kn[0]);
@@ -287,7 +295,7 @@ final class TaggedRegex {
                 return v;
             }
         }
-        throw new RegexException("No group found in '" + matcher.toString() + "' using '" + regex + "'", given, -1);
+        throw new RegexException("No group found in '" + searched + "' using '" + regex + "'", given, -1);
     }
 
     List<SplitLine> matchedLines() {
