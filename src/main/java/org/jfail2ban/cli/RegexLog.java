@@ -17,7 +17,7 @@ final class RegexLog {
     private RegexLog() {
     }
 
-    static void configure(String level, int verbose, PrintWriter out) {
+    static void configure(String level, PrintWriter out) {
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
@@ -46,8 +46,7 @@ final class RegexLog {
         h.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord r) {
-                String msg = formatMessage(r);
-                return verbose <= 1 ? letter(r.getLevel()) + ": " + msg : " " + msg;
+                return letter(r.getLevel()) + ": " + formatMessage(r);
             }
         });
         root.addHandler(h);

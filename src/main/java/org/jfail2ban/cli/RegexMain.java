@@ -118,9 +118,30 @@ public final class RegexMain {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(new BufferedWriter(new OutputStreamWriter(
-                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16)),
-                new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true)));
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
+                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+        RegexLog.configure(logLevel(args), out);
+        System.exit(run(args, out, err));
+    }
+
+    /** The --log-level of the command line, read before the rest: the log is set up for the whole process. */
+    private static String logLevel(String[] args) {
+        String level = "critical";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                break;
+            }
+            if ((a.equals("-l") || a.equals("--log-level")) && i + 1 < args.length) {
+                level = args[++i];
+            } else if (a.startsWith("--log-level=")) {
+                level = a.substring("--log-level=".length());
+            } else if (a.startsWith("-l") && a.length() > 2) {
+                level = a.substring(2);
+            }
+        }
+        return level;
     }
 
     /** Runs the command; returns the exit status. */

@@ -67,7 +67,8 @@ final class RegexOutput {
                 for (Filter.Match m : ret) {
                     Map<String, Object> d = new LinkedHashMap<>(m.data());
                     d.remove("matches");
-                    out.println("[" + reprId(m.id()) + ",\t" + PyRepr.repr(seconds(m.time())) + ",\t" + repr(d) + "],");
+                    out.println("[" + reprId(m.id()) + ",\t" + (m.time() == null ? "None" : PyRepr.repr(seconds(m.time())))
+                            + ",\t" + repr(d) + "],");
                 }
                 return;
             default:
@@ -163,14 +164,16 @@ final class RegexOutput {
             case "failures":
                 return str(ticketData(m).get("failures"));
             case "time":
-                return PyRepr.repr(seconds(m.time()));
+                // a ticket without a time is stamped now
+                return PyRepr.repr(seconds(m.time() != null ? m.time() : Instant.now()));
             case "bancount":
             case "restored":
                 return "0";
             case "matches":
                 return String.join("\n", m.lines());
             case "raw-ticket":
-                return "BanTicket: ip=" + m.id() + " time=" + PyRepr.repr(seconds(m.time())) + " bantime=None bancount=0 #attempts="
+                return "BanTicket: ip=" + m.id() + " time=" + PyRepr.repr(seconds(m.time() != null ? m.time() : Instant.now()))
+                        + " bantime=None bancount=0 #attempts="
                         + ticketData(m).get("failures") + " matches=" + PyRepr.repr(m.data().getOrDefault("matches", List.of()));
             case "msg":
                 if (!wrap[0] && m.lines().size() <= 1) {

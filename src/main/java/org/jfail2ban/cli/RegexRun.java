@@ -77,7 +77,6 @@ final class RegexRun {
         this.filter = new Filter(Clock.systemDefaultZone());
         this.shownMax = o.maxLines != 0 ? o.maxLines : 20;
         this.format = o.out == null ? null : new RegexOutput(o.out, out, filter);
-        RegexLog.configure(o.logLevel, verbose, out);
     }
 
     /** What fail2ban-regex prints unless -o asks for the failures only. */
@@ -331,7 +330,8 @@ final class RegexRun {
                 if (format == null) {
                     RegexStat s = failRegex.get(m.failRegex());
                     s.hits++;
-                    s.ips.add(new String[] {String.valueOf(m.id()), String.valueOf(m.time().getEpochSecond()),
+                    long t = (m.time() != null ? m.time() : Instant.now()).getEpochSecond();
+                    s.ips.add(new String[] {String.valueOf(m.id()), String.valueOf(t),
                             ret.size() > 1 ? "multi" : ""});
                 }
                 if (!m.noFail()) {
