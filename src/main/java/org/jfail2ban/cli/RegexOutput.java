@@ -67,7 +67,7 @@ final class RegexOutput {
                 for (Filter.Match m : ret) {
                     Map<String, Object> d = new LinkedHashMap<>(m.data());
                     d.remove("matches");
-                    out.println("[" + reprId(m.id()) + ",\t" + (m.time() == null ? "None" : PyRepr.repr(seconds(m.time())))
+                    out.println("[" + reprId(m) + ",\t" + (m.time() == null ? "None" : PyRepr.repr(seconds(m.time())))
                             + ",\t" + repr(d) + "],");
                 }
                 return;
@@ -214,8 +214,17 @@ final class RegexOutput {
         return t.getEpochSecond() + t.getNano() / 1e9;
     }
 
-    private static String reprId(IpAddr id) {
-        return id == null ? "None" : PyRepr.repr(id.toString());
+    /** repr() of a failure id: a quoted address or name, or a tuple as it is (a TUPLE_ id). */
+    private static String reprId(Filter.Match m) {
+        IpAddr id = m.id();
+        if (id == null) {
+            return "None";
+        }
+        Object fid = m.data().get("fid");
+        if (!id.isValid() && fid instanceof PyRepr.Tuple && PyRepr.repr(fid).equals(id.raw())) {
+            return id.raw();
+        }
+        return PyRepr.repr(id.toString());
     }
 
     /** Python str() of a captured value. */
