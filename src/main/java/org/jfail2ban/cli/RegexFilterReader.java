@@ -22,14 +22,14 @@ import java.util.stream.Stream;
  * as {@code name[key=value]}, then the {@code <tag>} substitution of the options among
  * themselves. The result is the filter's settings in the order fail2ban sends them.
  */
-final class RegexFilterReader {
+public final class RegexFilterReader {
 
     /** A filter setting, as fail2ban's stream has it: {@code prefregex}, {@code addfailregex}, ... */
-    record Setting(String name, List<String> values) {
+    public record Setting(String name, List<String> values) {
     }
 
     /** A filter that cannot be read; the message says why. */
-    static final class ReadException extends Exception {
+    public static final class ReadException extends Exception {
         private static final long serialVersionUID = 1L;
 
         ReadException(String message) {
@@ -62,7 +62,7 @@ final class RegexFilterReader {
      * Reads filter {@code name} of {@code basedir}/filter.d ({@code basedir == null}: {@code name}
      * is a file of its own, read with its includes).
      */
-    static List<Setting> read(Path basedir, String name, Map<String, String> options, String logtype) throws ReadException {
+    public static List<Setting> read(Path basedir, String name, Map<String, String> options, String logtype) throws ReadException {
         RegexFilterReader r = new RegexFilterReader();
         List<Path> files = new ArrayList<>();
         if (basedir != null) {

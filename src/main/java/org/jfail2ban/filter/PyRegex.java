@@ -16,6 +16,7 @@ final class PyRegex {
     private final String[] names;
     private final int[] javaGroup;
     private final boolean anchored;
+    private final FirstChars first;
 
     private PyRegex(String source, Pattern pattern, PyRegexTranslator.Result r) {
         this.source = source;
@@ -23,6 +24,7 @@ final class PyRegex {
         this.names = r.groupNames();
         this.javaGroup = r.javaGroup();
         this.anchored = r.anchored();
+        this.first = r.first();
     }
 
     /**
@@ -101,6 +103,14 @@ final class PyRegex {
             }
         }
         return -1;
+    }
+
+    /**
+     * True when a search of {@code text} cannot succeed because the pattern is anchored and the
+     * text starts with a character no match starts with: saves running the matcher at all.
+     */
+    boolean cannotMatch(String text) {
+        return first != null && !text.isEmpty() && !first.accepts(text.charAt(0));
     }
 
     /** Python's {@code re.search}: true when the pattern matches anywhere in the matcher's text. */

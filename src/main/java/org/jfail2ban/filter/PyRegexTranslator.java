@@ -57,8 +57,10 @@ final class PyRegexTranslator {
      * @param anchored   the pattern can only match at the start ({@code ^} or {@code \A} first)
      * @param javaGroup  the Java group number of each Python group (index = Python group number)
      * @param srcMap     for each char of {@code java}, the position in the Python pattern it came from
+     * @param first      for an anchored pattern, the characters a match can start with; null when unknown
      */
-    record Result(String java, int javaFlags, String[] groupNames, int[] javaGroup, boolean anchored, int[] srcMap) {
+    record Result(String java, int javaFlags, String[] groupNames, int[] javaGroup, boolean anchored, int[] srcMap,
+            FirstChars first) {
         /** The position in the Python pattern, in code points as Python counts, of a Java pattern index. */
         int sourcePosition(String pattern, int javaIndex) {
             if (srcMap.length == 0) {
@@ -111,6 +113,14 @@ final class PyRegexTranslator {
     private final Map<Integer, Integer> condRefPos = new HashMap<>();
     private int foundGlobal;
     private boolean anchored;
+    /** What the first top-level branch starts with after its ^ (see {@link FirstChars}). */
+    private FirstChars topFirst;
+    /** The first characters of the item just parsed (null: unknown; TRANSPARENT: no item), read by parseSeq. */
+    private FirstChars itemFirst;
+    /** The minimum count of the quantifier just parsed. */
+    private long lastMin;
+    private static final FirstChars UNSET = new FirstChars();
+    private static final FirstChars TRANSPARENT = new FirstChars();
 
     private PyRegexTranslator(String pattern, int assumedGlobal, Set<Integer> assumedCondRefs) {
         this.p = pattern;
@@ -174,7 +184,7 @@ final class PyRegexTranslator {
         for (int i = 0; i < jg.length; i++) {
             jg[i] = javaGroup.get(i);
         }
-        return new Result(out.toString(), jf, groupNames.toArray(new String[0]), jg, anchored, map);
+        return new Result(out.toString(), jf, groupNames.toArray(new String[0]), jg, anchored, map, anchored ? topFirst : null);
     }
 
     // ---------------------------------------------------------------- tokenizer
@@ -335,11 +345,16 @@ final class PyRegexTranslator {
 
     // ---------------------------------------------------------------- parser
 
-    /** An alternation {@code a|b|c}. */
-    private void parseSub(int nested, boolean verbose, int flags) throws SyntaxError {
+    /** An alternation {@code a|b|c}; returns what its matches can start with (null: unknown, or empty possible). */
+    private FirstChars parseSub(int nested, boolean verbose, int flags) throws SyntaxError {
         boolean first = true;
+        FirstChars union = new FirstChars();
         while (true) {
-            parseSeq(nested, verbose, flags, first && nested == 0);
+            FirstChars f = parseSeq(nested, verbose, flags, first && nested == 0);
+            if (first && nested == 0) {
+                topFirst = f;
+            }
+            union = union == null || f == null ? null : union.addAll(f);
             first = false;
             if (!match("|")) {
                 break;
@@ -350,16 +365,23 @@ final class PyRegexTranslator {
             srcOfToken = tell() - 1;
             emit("|");
         }
+        return union;
     }
 
-    /** A sequence up to {@code |} or {@code )}; returns the kind of its last item. */
-    private Kind parseSeq(int nested, boolean verbose, int flags, boolean topFirst) throws SyntaxError {
+    /**
+     * A sequence up to {@code |} or {@code )}; returns what its matches can start with: the
+     * first characters of its first item when that item is not optional, else null (unknown).
+     */
+    private FirstChars parseSeq(int nested, boolean verbose, int flags, boolean topFirst) throws SyntaxError {
         Kind last = Kind.NONE;
         boolean atStart = true;
+        FirstChars decided = UNSET;
+        FirstChars pending = UNSET;
+        boolean ic = (flags & I) != 0;
         while (true) {
             String tok = next;
             if (tok == null || tok.equals("|") || tok.equals(")")) {
-                return last;
+                break;
             }
             srcOfToken = tell();
             advance();
@@ -377,13 +399,17 @@ final class PyRegexTranslator {
                     continue;
                 }
             }
+            boolean quant = false;
+            itemFirst = null;
             if (tok.charAt(0) == '\\') {
                 last = escape(tok, flags);
                 if (topFirst && atStart && tok.equals("\\A")) {
                     anchored = true;
+                    itemFirst = TRANSPARENT;
                 }
             } else if (SPECIAL.indexOf(tok.charAt(0)) < 0) {
                 emitLiteral(tok.codePointAt(0));
+                itemFirst = new FirstChars().add(tok.codePointAt(0), ic);
                 last = Kind.ATOM;
             } else if (tok.equals("[")) {
                 charClass(flags);
@@ -392,12 +418,16 @@ final class PyRegexTranslator {
                 Kind k = quantifier(tok, last);
                 if (k == null) {
                     emitLiteral('{');
+                    itemFirst = new FirstChars().add('{', ic);
                     last = Kind.ATOM;
                 } else {
                     last = k;
+                    quant = true;
                 }
             } else if (tok.equals(".")) {
                 emit(".");
+                itemFirst = (flags & S) != 0 ? new FirstChars().addRange(0, 127, false).anyNonAscii()
+                        : new FirstChars().add('\n', false).complement();
                 last = Kind.ATOM;
             } else if (tok.equals("(")) {
                 Kind k = group(nested, verbose, flags);
@@ -412,6 +442,7 @@ final class PyRegexTranslator {
                     emit("^");
                     if (topFirst && atStart) {
                         anchored = true;
+                        itemFirst = TRANSPARENT;
                     }
                 }
                 last = Kind.AT;
@@ -422,7 +453,23 @@ final class PyRegexTranslator {
                 throw new IllegalStateException("unexpected token " + tok);
             }
             atStart = false;
+            if (quant) {
+                if (decided == UNSET && pending != UNSET) {
+                    decided = lastMin == 0 ? null : pending; // the first item's own quantifier
+                }
+            } else if (itemFirst != TRANSPARENT) {
+                if (decided == UNSET && pending != UNSET) {
+                    decided = pending; // the first item had no quantifier
+                }
+                if (pending == UNSET) {
+                    pending = itemFirst;
+                }
+            }
         }
+        if (decided == UNSET) {
+            decided = pending == UNSET ? null : pending; // an empty sequence matches the empty string
+        }
+        return decided;
     }
 
     /** Applies a quantifier to the item before it; null when a '{' is no quantifier (then a literal). */
@@ -457,8 +504,10 @@ final class PyRegexTranslator {
                 }
             }
             q = "{" + min + (hi.equals(lo) && !lo.isEmpty() ? "" : "," + (max < 0 ? "" : String.valueOf(max))) + "}";
+            lastMin = min;
         } else {
             q = tok;
+            lastMin = tok.equals("+") ? 1 : 0;
         }
         if (last == Kind.NONE || last == Kind.AT) {
             throw error("nothing to repeat", tell() - here + tok.length());
@@ -516,6 +565,7 @@ final class PyRegexTranslator {
                         throw error("cannot refer to an open group", ref.length() + 1);
                     }
                     emit("\\k<g" + gid + ">");
+                    itemFirst = null;
                     return Kind.ATOM;
                 } else {
                     String c2 = get();
@@ -554,9 +604,12 @@ final class PyRegexTranslator {
                     throw error("missing ), unterminated subpattern", tell() - start);
                 }
                 emit(")");
+                itemFirst = null; // zero width: the next item decides, which this does not follow
                 return Kind.ATOM;
             } else if (c.equals("(")) {
-                return conditional(nested, verbose, flags, start);
+                Kind k = conditional(nested, verbose, flags, start);
+                itemFirst = null;
+                return k;
             } else if (c.equals(">")) {
                 capture = false;
                 atomic = true;
@@ -595,7 +648,7 @@ final class PyRegexTranslator {
             emit("(?:");
         }
         boolean subVerbose = (verbose || (addFlags & X) != 0) && (delFlags & X) == 0;
-        parseSub(nested + 1, subVerbose, (flags | addFlags) & ~delFlags);
+        FirstChars inner = parseSub(nested + 1, subVerbose, (flags | addFlags) & ~delFlags);
         if (!match(")")) {
             throw error("missing ), unterminated subpattern", tell() - start);
         }
@@ -607,6 +660,7 @@ final class PyRegexTranslator {
             }
         }
         emit(")");
+        itemFirst = inner;
         return Kind.ATOM;
     }
 
@@ -774,27 +828,35 @@ final class PyRegexTranslator {
             case 'w':
             case 's':
                 emit("[" + categoryBody(c, flags) + "]");
+                itemFirst = categoryFirst(c, flags);
                 return Kind.ATOM;
             case 'D':
             case 'W':
             case 'S':
                 emit("[^" + categoryBody(c, flags) + "]");
+                itemFirst = categoryFirst(c, flags);
                 return Kind.ATOM;
             default:
                 break;
         }
+        boolean ic = (flags & I) != 0;
         int lit = simpleEscape(c);
         if (lit >= 0) {
             emitLiteral(lit);
+            itemFirst = new FirstChars().add(lit, ic);
             return Kind.ATOM;
         }
         if (c == 'x' || c == 'u' || c == 'U' || c == 'N') {
-            emitLiteral(codeEscape(tok));
+            int v = codeEscape(tok);
+            emitLiteral(v);
+            itemFirst = new FirstChars().add(v, ic);
             return Kind.ATOM;
         }
         if (c == '0') {
             String e = tok + getWhile(2, "01234567");
-            emitLiteral(Integer.parseInt(e.substring(1), 8));
+            int v = Integer.parseInt(e.substring(1), 8);
+            emitLiteral(v);
+            itemFirst = new FirstChars().add(v, ic);
             return Kind.ATOM;
         }
         if (c >= '1' && c <= '9') {
@@ -808,6 +870,7 @@ final class PyRegexTranslator {
                         throw error("octal escape value " + e + " outside of range 0-0o377", e.length());
                     }
                     emitLiteral(v);
+                    itemFirst = new FirstChars().add(v, ic);
                     return Kind.ATOM;
                 }
             }
@@ -825,7 +888,28 @@ final class PyRegexTranslator {
             throw error("bad escape " + tok, tok.length());
         }
         emitLiteral(tok.codePointAt(1));
+        itemFirst = new FirstChars().add(tok.codePointAt(1), ic);
         return Kind.ATOM;
+    }
+
+    /** The first characters of {@code \d \w \s} and their negations. */
+    private static FirstChars categoryFirst(char c, int flags) {
+        FirstChars f = new FirstChars();
+        switch (Character.toLowerCase(c)) {
+            case 'd':
+                f.addRange('0', '9', false);
+                break;
+            case 'w':
+                f.addRange('a', 'z', false).addRange('A', 'Z', false).addRange('0', '9', false).add('_', false);
+                break;
+            default:
+                f.addRange(9, 13, false).addRange(0x1c, 0x20, false);
+                break;
+        }
+        if ((flags & A) == 0) {
+            f.anyNonAscii();
+        }
+        return Character.isUpperCase(c) ? f.complement() : f;
     }
 
     private static boolean isOct(char c) {
@@ -924,6 +1008,8 @@ final class PyRegexTranslator {
         boolean negate = match("^");
         StringBuilder body = new StringBuilder();
         boolean any = false;
+        boolean ic = (flags & I) != 0;
+        FirstChars first = new FirstChars();
         while (true) {
             String tok = get();
             if (tok == null) {
@@ -941,6 +1027,7 @@ final class PyRegexTranslator {
                 if (that.equals("]")) {
                     appendClassItem(body, c1, flags);
                     appendLiteral(body, '-', true);
+                    first.addAll(classItemFirst(c1, flags)).add('-', ic);
                     any = true;
                     break;
                 }
@@ -951,12 +1038,19 @@ final class PyRegexTranslator {
                 appendLiteral(body, c1.code, true);
                 body.append('-');
                 appendLiteral(body, c2.code, true);
+                first.addRange(c1.code, c2.code, ic);
             } else {
                 appendClassItem(body, c1, flags);
+                first.addAll(classItemFirst(c1, flags));
             }
             any = true;
         }
         emit("[" + (negate ? "^" : "") + body + "]");
+        itemFirst = negate ? first.complement() : first;
+    }
+
+    private static FirstChars classItemFirst(ClassItem item, int flags) {
+        return item.cat == 0 ? new FirstChars().add(item.code, (flags & I) != 0) : categoryFirst(item.cat, flags);
     }
 
     private static void appendClassItem(StringBuilder body, ClassItem item, int flags) {

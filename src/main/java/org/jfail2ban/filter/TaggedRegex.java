@@ -148,9 +148,13 @@ final class TaggedRegex {
      * @param text the guarded view the search reads {@code buf} through
      */
     boolean search(GuardedText text, String buf, List<SplitLine> orgLines) {
-        matcher.reset(text.of(buf));
         searched = buf;
-        matched = re.search(matcher);
+        if (re.cannotMatch(buf)) {
+            matched = false;
+        } else {
+            matcher.reset(text.of(buf));
+            matched = re.search(matcher);
+        }
         if (!matched) {
             matchedLines = List.of();
             unmatchedLines = List.of();

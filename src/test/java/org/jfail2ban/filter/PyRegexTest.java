@@ -104,6 +104,25 @@ class PyRegexTest {
                 "from 2001:db8::1 port", "from ::1 port", "from fe80::", "from 1:2:3:4:5:6:7:8 x");
         // non-BMP text
         add(c, "(.)x", "😀x");
+        // anchored patterns: the first-character shortcut must never turn down a match
+        add(c, "^a?b", "b", "ab", "cb");
+        add(c, "^(?:ab|cd)e", "cde", "xe", "abe");
+        add(c, "(?i)^abc", "ABC", "aBc", "xbc");
+        add(c, "^(?i:k)x", "\u212ax", "Kx", "kx", "lx");
+        add(c, "^[^a]b", "xb", "ab", "éb");
+        add(c, "^\\s*x", " x", "x", "\u00a0x", "\u2003x", "y");
+        add(c, "^\\S", "\u00a0", "é", " ");
+        add(c, "^.x", "\nx", "ax", "éx");
+        add(c, "^(?=a)ab", "ab", "b");
+        add(c, "^(a|)b", "b", "ab");
+        add(c, "^x*y", "y", "xy");
+        add(c, "^x{0}y", "y");
+        add(c, "^\\w+", "é", "_", "-");
+        add(c, "^\\d", "٣", "3", "a");
+        add(c, "^[a-c\\d]x", "bx", "5x", "٣x", "dx");
+        add(c, "^\\x41|b", "A", "b", "cb");
+        add(c, "\\A(?P<x>a)+b", "aab", "b");
+        add(c, "^(?:(?P<x>a)|b)(?(x)c|d)", "ac", "bd", "cd");
         // patterns Python refuses
         add(c, "[] authentication failed", "x");
         add(c, "(a", "a");
