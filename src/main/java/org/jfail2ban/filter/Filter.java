@@ -464,7 +464,8 @@ public final class Filter {
 
     private static String buffer(List<SplitLine> lines) {
         if (lines.size() == 1) {
-            return lines.get(0).withoutDate() + "\n";
+            SplitLine l = lines.get(0);
+            return l.before().isEmpty() ? l.after() + "\n" : l.before() + l.after() + "\n";
         }
         StringBuilder sb = new StringBuilder();
         for (SplitLine l : lines) {
@@ -499,15 +500,15 @@ public final class Filter {
             }
         }
 
-        Map<String, Object> preGroups = Map.of();
+        // the prefregex's groups join a failure's; made only when a failregex matches
+        Map<String, Object> preGroups = prefRegex == null ? Map.of() : null;
         if (prefRegex != null) {
             if (!prefRegex.search(text, buf, orgBuffer)) {
                 return failList;
             }
-            preGroups = prefRegex.groups();
-            Object repl = preGroups.remove("content");
+            String repl = prefRegex.group("content");
             if (truthy(repl)) {
-                lineBuffer = new ArrayList<>(List.of(new SplitLine("", "", (String) repl)));
+                lineBuffer = new ArrayList<>(List.of(new SplitLine("", "", repl)));
                 buf = null;
             }
         }
@@ -543,6 +544,10 @@ public final class Filter {
             }
             int cidr = defcidr;
             boolean raw = defcidr == IpAddr.CIDR_RAW;
+            if (preGroups == null) {
+                preGroups = prefRegex.groups();
+                preGroups.remove("content");
+            }
             if (!preGroups.isEmpty()) {
                 Map<String, Object> curr = fail;
                 fail = new LinkedHashMap<>(preGroups);

@@ -213,6 +213,40 @@ class PyRegexTest {
         return List.of(t.codePointCount(0, m.start()), t.codePointCount(0, m.end())) + " " + groups;
     }
 
+    /** \\s, \\d and \\w as Python has them, over all of Unicode but the characters newer than Java 17 knows. */
+    @Test
+    void classesAgreeOverAllOfUnicode() {
+        String script = String.join("\n",
+                "import re, sys",
+                "for p in (r'\\s', r'\\d', r'\\w'):",
+                "    r = re.compile(p)",
+                "    print(' '.join(str(c) for c in range(0x110000) if r.match(chr(c))))");
+        org.jfail2ban.testing.Proc.Result py = org.jfail2ban.testing.Proc.run(
+                List.of(org.jfail2ban.testing.Oracle.python(), "-c", script)).assertOk();
+        String[] lines = py.out().split("\n");
+        String[] pats = {"\\s", "\\d", "\\w"};
+        for (int k = 0; k < 3; k++) {
+            java.util.Set<Integer> want = new java.util.HashSet<>();
+            for (String n : lines[k].trim().split(" ")) {
+                want.add(Integer.parseInt(n));
+            }
+            PyRegex r = PyRegex.compile(pats[k], false, pats[k]);
+            Matcher m = r.pattern().matcher("");
+            List<String> diff = new ArrayList<>();
+            for (int cp = 0; cp < 0x110000; cp++) {
+                if (Character.getType(cp) == Character.SURROGATE) {
+                    continue;
+                }
+                boolean ours = m.reset(new String(Character.toChars(cp))).matches();
+                if (ours != want.contains(cp)
+                        && Character.getType(cp) != Character.UNASSIGNED) {
+                    diff.add(Integer.toHexString(cp));
+                }
+            }
+            assertEquals(List.of(), diff, pats[k]);
+        }
+    }
+
     @Test
     void globalFlagsInMidPatternApplyToTheWholePattern() {
         // Python before 3.11 applied them so (3.11 refuses them); filters were written for that
