@@ -28,6 +28,13 @@ public final class RegexFilterReader {
     public record Setting(String name, List<String> values) {
     }
 
+    /**
+     * A filter as read: its settings, and the values of some options after all substitution
+     * (fail2ban-regex -vv shows them as "Real  filter options").
+     */
+    public record Read(List<Setting> settings, Map<String, String> realOptions) {
+    }
+
     /** A filter that cannot be read; the message says why. */
     public static final class ReadException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -63,6 +70,11 @@ public final class RegexFilterReader {
      * is a file of its own, read with its includes).
      */
     public static List<Setting> read(Path basedir, String name, Map<String, String> options, String logtype) throws ReadException {
+        return readFull(basedir, name, options, logtype).settings();
+    }
+
+    /** Like {@link #read}, with the real values of logtype, datepattern and the options given. */
+    public static Read readFull(Path basedir, String name, Map<String, String> options, String logtype) throws ReadException {
         RegexFilterReader r = new RegexFilterReader();
         List<Path> files = new ArrayList<>();
         if (basedir != null) {
@@ -403,7 +415,7 @@ public final class RegexFilterReader {
 
     // ---------------------------------------------------------------- the filter's options
 
-    private List<Setting> settings(Map<String, String> userOptions, String logtype) throws ReadException {
+    private Read settings(Map<String, String> userOptions, String logtype) throws ReadException {
         Map<String, String> init = new LinkedHashMap<>(userOptions);
         if (logtype != null && !init.containsKey("logtype")
                 && !(sections.containsKey("Definition") && sections.get("Definition").containsKey("logtype"))) {
@@ -455,7 +467,16 @@ public final class RegexFilterReader {
             }
             return cache.get(name);
         });
-        return stream(combined);
+        Map<String, String> real = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>(List.of("logtype", "datepattern"));
+        keys.addAll(userOptions.keySet());
+        for (String k : keys) {
+            String v = combined.containsKey(k) ? combined.get(k) : sections.containsKey("Definition") ? get("Definition", k, vars) : null;
+            if (v != null) {
+                real.put(k, v);
+            }
+        }
+        return new Read(stream(combined), real);
     }
 
     private static Map<String, String> lowerKeys(Map<String, String> m) {

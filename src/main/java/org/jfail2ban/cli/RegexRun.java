@@ -247,7 +247,11 @@ final class RegexRun {
             }
             List<RegexFilterReader.Setting> settings;
             try {
-                settings = RegexFilterReader.read(readBase, readName, fltOpt, "file");
+                RegexFilterReader.Read read = RegexFilterReader.readFull(readBase, readName, fltOpt, "file");
+                settings = read.settings();
+                if (verbose > 1 || RegexLog.level(o.logLevel).intValue() <= java.util.logging.Level.FINE.intValue()) {
+                    info("Real  filter options : " + PyRepr.repr(read.realOptions()));
+                }
             } catch (RegexFilterReader.ReadException e) {
                 out.println("Wrong config file: " + e.getMessage());
                 out.println("ERROR: failed to load filter " + value);

@@ -165,6 +165,9 @@ class RegexMainTest {
         both("-o", "<ip>, <F-USER>, <msg>", "-c", etc(), "--usedns", "no", ML_SSHD + "\n" + ML_SSHD_FAIL,
                 "sshd[logtype=short, mode=aggressive]");
         both("-c", etc(), "--print-all-matched", "--print-all-ignored", ML_SSHD + "\n" + ML_SSHD_FAIL, "sshd[mode=aggressive]");
+        Run vv = both("-vv", "-c", etc(), "2005-08-14 11:00:00 [sshd] error: PAM: Authentication failure for kevin from 192.0.2.1",
+                "sshd[logtype=short]");
+        assertTrue(vv.out.contains("Real  filter options : {'logtype': 'short', 'datepattern': '{^LN-BEG}'}"), vv.out);
     }
 
     @Test

@@ -213,7 +213,7 @@ class PyRegexTest {
         return List.of(t.codePointCount(0, m.start()), t.codePointCount(0, m.end())) + " " + groups;
     }
 
-    /** \\s, \\d and \\w as Python has them, over all of Unicode but the characters newer than Java 17 knows. */
+    /** \s, \d and \w as Python has them, over all of Unicode but the characters newer than Java 17 knows. */
     @Test
     void classesAgreeOverAllOfUnicode() {
         String script = String.join("\n",
