@@ -324,7 +324,7 @@ final class RegexRun {
             if (line.isEmpty() || line.charAt(0) == '#') {
                 continue;
             }
-            Filter.LineReport r = filter.processDetailed(line, null);
+            Filter.LineReport r = filter.processDetailed(line, null, format != null || verbose > 0);
             List<Filter.Match> ret = new ArrayList<>();
             boolean isIgnored = !r.ignoredBy().isEmpty();
             for (int i : r.ignoredBy()) {

@@ -48,11 +48,7 @@ public final class Filter {
     private static final Pattern PLAIN_IPV4 = Pattern.compile("(?:\\p{Nd}{1,3}\\.){3}\\p{Nd}{1,3}\\n?");
 
     /** One failure as fail2ban-regex sees it (a failregex hit, failure or not). */
-    public record Match(int failRegex, IpAddr id, Instant time, Map<String, Object> data) {
-        /** A hit marked {@code <F-NOFAIL>}: helps to find the id of a later failure, is no failure itself. */
-        public boolean noFail() {
-            return truthy(data.get("nofail"));
-        }
+    public record Match(int failRegex, IpAddr id, Instant time, boolean noFail, Map<String, Object> data) {
 
         /** The log lines of the failure, dates included. */
         public List<String> lines() {
@@ -340,14 +336,22 @@ public final class Filter {
     }
 
     /** Processes one line and tells all it did (fail2ban-regex). */
-    public synchronized LineReport processDetailed(String line, Instant knownTime) {
+    public LineReport processDetailed(String line, Instant knownTime) {
+        return processDetailed(line, knownTime, true);
+    }
+
+    /**
+     * Processes one line and tells what it did; without {@code withData} the matches and the
+     * prefregex carry no captured values (quicker when only counts matter).
+     */
+    public synchronized LineReport processDetailed(String line, Instant knownTime, boolean withData) {
         List<SplitLine> before = maxLines > 1 ? new ArrayList<>(lineBuffer) : List.of();
         ignoredBy = new ArrayList<>(0);
         int abandonedBefore = (int) abandoned;
         List<Found> found = processLine(line, knownTime);
         List<Match> matches = new ArrayList<>(found.size());
         for (Found f : found) {
-            matches.add(new Match(f.index, f.fid, f.date, snapshot(f.fail)));
+            matches.add(new Match(f.index, f.fid, f.date, truthy(f.fail.get("nofail")), withData ? snapshot(f.fail) : Map.of()));
         }
         List<String> consumed = List.of();
         if (maxLines > 1) {
@@ -363,7 +367,7 @@ public final class Filter {
         ignoredBy = null;
         // like fail2ban's, the prefregex keeps its last match when a line returned before reaching it
         boolean pref = prefRegex != null && prefRegex.hasMatched();
-        Map<String, Object> groups = pref ? Collections.unmodifiableMap(prefRegex.groups()) : Map.of();
+        Map<String, Object> groups = pref && withData ? Collections.unmodifiableMap(prefRegex.groups()) : Map.of();
         return new LineReport(matches, pref, groups, ign, abandoned != abandonedBefore, lineWithoutDate, consumed);
     }
 
@@ -550,7 +554,7 @@ public final class Filter {
             }
             if (!preGroups.isEmpty()) {
                 Map<String, Object> curr = fail;
-                fail = new LinkedHashMap<>(preGroups);
+                fail = new PyDict(preGroups);
                 fail.putAll(curr);
             }
             Object mlfid = fail.get("mlfid");
@@ -608,7 +612,7 @@ public final class Filter {
                 fids = textToIp(str(ip));
             }
             if (checkAllRegex && mlfid != null) {
-                fail = new LinkedHashMap<>(fail);
+                fail = new PyDict(fail);
             }
             for (IpAddr f : fids) {
                 failList.add(new Found(index, f, date, fail));
@@ -884,7 +888,7 @@ public final class Filter {
      */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> snapshot(Map<String, Object> fail) {
-        Map<String, Object> d = new LinkedHashMap<>(fail.size() * 2);
+        Map<String, Object> d = new PyDict(fail.size());
         for (Map.Entry<String, Object> e : fail.entrySet()) {
             Object v = e.getValue();
             if (e.getKey().equals("matches") || e.getKey().equals("nofail-matches")) {

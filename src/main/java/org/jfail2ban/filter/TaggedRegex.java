@@ -2,7 +2,6 @@ package org.jfail2ban.filter;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -56,7 +55,7 @@ final class TaggedRegex {
                 continue;
             }
             g.add(i);
-            keys.add(n);
+            keys.add(n.intern()); // the filter looks keys up by literal: identity finds them at once
             if (n.startsWith("skiplines")) {
                 skips.add(i);
             }
@@ -262,7 +261,7 @@ final class TaggedRegex {
      * part; ALT_ groups fill their target when it is empty, TUPLE_ groups are joined into a tuple.
      */
     Map<String, Object> groups() {
-        Map<String, Object> fail = new LinkedHashMap<>(named.length * 2);
+        Map<String, Object> fail = new PyDict(named.length + 4);
         for (int i = 0; i < named.length; i++) {
             fail.put(namedKeys[i], value(re.javaGroup(named[i])));
         }
