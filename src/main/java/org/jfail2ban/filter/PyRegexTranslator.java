@@ -830,13 +830,10 @@ final class PyRegexTranslator {
             case 'd':
             case 'w':
             case 's':
-                emit("[" + categoryBody(c, flags) + "]");
-                itemFirst = categoryFirst(c, flags);
-                return Kind.ATOM;
             case 'D':
             case 'W':
             case 'S':
-                emit("[^" + categoryBody(c, flags) + "]");
+                emit((Character.isUpperCase(c) ? "[^" : "[") + categoryBody(c, flags) + "]");
                 itemFirst = categoryFirst(c, flags);
                 return Kind.ATOM;
             default:
