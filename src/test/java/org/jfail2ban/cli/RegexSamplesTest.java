@@ -51,6 +51,9 @@ class RegexSamplesTest {
     private static final long TEST_NOW = 1124013600L;
     private static final String TEST_NOW_STR = "2005-08-14T10:00:00";
     private static final ZoneId ZONE = ZoneId.of("CET");
+    /** The regexes of Python's strptime for %Y-%m-%dT%H:%M:%S and an optional .%f, tried in the same order. */
+    private static final Pattern SAMPLE_TIME = Pattern.compile("(\\d\\d\\d\\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\\d|0[1-9]|[1-9]| [1-9])"
+            + "T(2[0-3]|[01]\\d|\\d):([0-5]\\d|\\d):(6[01]|[0-5]\\d|\\d)(?:\\.([0-9]{1,6}))?", Pattern.CASE_INSENSITIVE);
     private static final Pattern ANNOTATION = Pattern.compile("#+ ?(failJSON|(?:file|filter)Options|addFILE):(.+)");
     private static final Map<String, String> REPORT = new TreeMap<>();
     private static final List<Path> TEMP = new ArrayList<>();
@@ -319,12 +322,36 @@ class RegexSamplesTest {
         }
         Object t = faildata.get("time");
         if (t != null) {
-            Instant want = LocalDateTime.parse((String) t).atZone(ZONE).toInstant();
+            Instant want = sampleTime((String) t);
+            if (want == null) {
+                return "time: cannot read the annotation's time " + t;
+            }
             if (!want.equals(m.time())) {
                 return "time: expected " + want + " but was " + m.time();
             }
         }
         return null;
+    }
+
+    /**
+     * A failJSON time read as fail2ban's samples test reads it: Python's
+     * {@code strptime(t, "%Y-%m-%dT%H:%M:%S")}, else with {@code .%f}, then local time. Python's
+     * strptime takes one-digit months, days and times ({@code 2005-03-7T02:09:33}).
+     */
+    static Instant sampleTime(String t) {
+        Matcher m = SAMPLE_TIME.matcher(t);
+        if (!m.matches()) {
+            return null;
+        }
+        String f = m.group(7) == null ? "" : m.group(7);
+        int micros = f.isEmpty() ? 0 : Integer.parseInt((f + "00000").substring(0, 6));
+        try {
+            return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3).strip()),
+                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), micros * 1000)
+                    .atZone(ZONE).toInstant();
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
     }
 
     /** Python's == between a captured value and a JSON value (sets and lists compared sorted). */
