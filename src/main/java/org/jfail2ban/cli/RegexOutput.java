@@ -67,7 +67,7 @@ final class RegexOutput {
                 for (Filter.Match m : ret) {
                     Map<String, Object> d = new LinkedHashMap<>(m.data());
                     d.remove("matches");
-                    out.println("[" + reprId(m) + ",\t" + (m.time() == null ? "None" : PyRepr.repr(seconds(m.time())))
+                    out.println("[" + reprId(m) + ",\t" + (m.time() == null ? "None" : time(m))
                             + ",\t" + repr(d) + "],");
                 }
                 return;
@@ -165,14 +165,14 @@ final class RegexOutput {
                 return str(ticketData(m).get("failures"));
             case "time":
                 // a ticket without a time is stamped now
-                return PyRepr.repr(seconds(m.time() != null ? m.time() : Instant.now()));
+                return time(m);
             case "bancount":
             case "restored":
                 return "0";
             case "matches":
                 return String.join("\n", m.lines());
             case "raw-ticket":
-                return "BanTicket: ip=" + m.id() + " time=" + PyRepr.repr(seconds(m.time() != null ? m.time() : Instant.now()))
+                return "BanTicket: ip=" + m.id() + " time=" + time(m)
                         + " bantime=None bancount=0 #attempts="
                         + ticketData(m).get("failures") + " matches=" + PyRepr.repr(m.data().getOrDefault("matches", List.of()));
             case "msg":
@@ -208,6 +208,14 @@ final class RegexOutput {
         } catch (UnknownHostException e) {
             return "";
         }
+    }
+
+    /** The failure's time as fail2ban prints it: an int or a float; a failure without a time is stamped now (a float). */
+    private static String time(Filter.Match m) {
+        if (m.time() == null) {
+            return PyRepr.repr(seconds(Instant.now()));
+        }
+        return m.intTime() ? String.valueOf(m.time().getEpochSecond()) : PyRepr.repr(seconds(m.time()));
     }
 
     static double seconds(Instant t) {

@@ -397,7 +397,9 @@ public final class DateDetector {
             start = 0;
             end = 0;
         }
-        return new DateMatch(start == end ? null : time(t, line), start, end, t.name);
+        Instant time = start == end ? null : time(t, line);
+        boolean integral = t.kind == DateTemplate.Kind.PATTERN ? fields.lastZoned() : t.kind == DateTemplate.Kind.TAI64N;
+        return new DateMatch(time, start, end, t.name, time != null && integral);
     }
 
     /** Copies the group offsets of the entry's last match. */

@@ -35,6 +35,9 @@ final class DateFields {
     /** A fixed logtimezone offset in seconds, or NONE. */
     private int logOffset = NONE;
 
+    /** Whether the last date read had a zone (its own or the logtimezone): fail2ban then makes an int of it. */
+    private boolean zoned;
+
     // "now", read once per line and only when a field is missing
     private long nowWallMillis;
     private int nowYear;
@@ -217,7 +220,13 @@ final class DateFields {
             }
             t = epochDay(year - 1, month, day) * 86_400 + Math.floorMod(t, 86_400);
         }
-        return zone != NONE ? t : local.toUtc(t);
+        zoned = zone != NONE;
+        return zoned ? t : local.toUtc(t);
+    }
+
+    /** True when the last {@link #toEpochSecond} knew the date's zone (fail2ban's calendar.timegm, an int). */
+    boolean lastZoned() {
+        return zoned;
     }
 
     private static int ampm(CharSequence line, int[] offs, int group) {

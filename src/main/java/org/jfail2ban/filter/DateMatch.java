@@ -16,6 +16,14 @@ import java.time.Instant;
  * @param start start of the date text in the line
  * @param end end of the date text
  * @param template the name of the template that matched, as fail2ban-regex reports it
+ * @param integral fail2ban holds this time as a Python int (a date whose zone was known, from
+ *     the line or the logtimezone, and TAI64N) rather than a float (a local date, Unix time):
+ *     {@code fail2ban-regex -o '<time>'} prints {@code 1124013600} or {@code 1124013600.0}
  */
-public record DateMatch(Instant time, int start, int end, String template) {
+public record DateMatch(Instant time, int start, int end, String template, boolean integral) {
+
+    /** A match whose time fail2ban holds as a float. */
+    public DateMatch(Instant time, int start, int end, String template) {
+        this(time, start, end, template, false);
+    }
 }

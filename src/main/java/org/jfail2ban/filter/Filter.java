@@ -47,8 +47,12 @@ public final class Filter {
     private static final Duration MLFID_TTL = Duration.ofMinutes(5);
     private static final Pattern PLAIN_IPV4 = Pattern.compile("(?:\\p{Nd}{1,3}\\.){3}\\p{Nd}{1,3}\\n?");
 
-    /** One failure as fail2ban-regex sees it (a failregex hit, failure or not). */
-    public record Match(int failRegex, IpAddr id, Instant time, boolean noFail, Map<String, Object> data) {
+    /**
+     * One failure as fail2ban-regex sees it (a failregex hit, failure or not).
+     *
+     * @param intTime fail2ban holds the time as a Python int, not a float (see {@link DateMatch#integral})
+     */
+    public record Match(int failRegex, IpAddr id, Instant time, boolean intTime, boolean noFail, Map<String, Object> data) {
 
         /** The log lines of the failure, dates included. */
         public List<String> lines() {
@@ -90,7 +94,7 @@ public final class Filter {
     }
 
     /** A hit inside the filter: the failure's data is shared with the multi-line cache until it is reported. */
-    private record Found(int index, IpAddr fid, Instant date, Map<String, Object> fail) {
+    private record Found(int index, IpAddr fid, Instant date, boolean intDate, Map<String, Object> fail) {
     }
 
     private record CachedFail(Map<String, Object> fail, Instant expires) {
@@ -109,6 +113,9 @@ public final class Filter {
     private List<SplitLine> lineBuffer = new ArrayList<>();
     private String lastTimeText = "";
     private Instant lastDate;
+    private boolean lastDateInt;
+    /** The time of the current line is a Python int in fail2ban (see {@link DateMatch#integral}). */
+    private boolean dateInt;
     private final LinkedHashMap<String, CachedFail> mlfidCache = new LinkedHashMap<>();
 
     private boolean checkAllRegex;
@@ -351,7 +358,7 @@ public final class Filter {
         List<Found> found = processLine(line, knownTime);
         List<Match> matches = new ArrayList<>(found.size());
         for (Found f : found) {
-            matches.add(new Match(f.index, f.fid, f.date, truthy(f.fail.get("nofail")), withData ? snapshot(f.fail) : Map.of()));
+            matches.add(new Match(f.index, f.fid, f.date, f.intDate, truthy(f.fail.get("nofail")), withData ? snapshot(f.fail) : Map.of()));
         }
         List<String> consumed = List.of();
         if (maxLines > 1) {
@@ -390,10 +397,12 @@ public final class Filter {
         boolean noDate = false;
         SplitLine tuple;
         Instant date = null;
+        dateInt = false;
         if (knownTime != null) {
             tuple = new SplitLine("", "", line);
             lastTimeText = "";
             lastDate = knownTime;
+            lastDateInt = false;
             date = knownTime;
         } else {
             DateMatch m = dates.match(line);
@@ -405,14 +414,17 @@ public final class Filter {
                 if (!dt.isEmpty()) {
                     if (m.time() != null) {
                         date = m.time();
+                        dateInt = m.integral();
                         lastTimeText = dt;
                         lastDate = date;
+                        lastDateInt = dateInt;
                     } else {
                         LOG.log(System.Logger.Level.ERROR, "findFailure failed to parse timeText: {0}", dt);
                     }
                 } else if (lastDateRecent(now)) {
                     tuple = new SplitLine("", lastTimeText, line);
                     date = lastDate;
+                    dateInt = lastDateInt;
                 } else {
                     date = now;
                 }
@@ -424,6 +436,7 @@ public final class Filter {
                 if (lastDateRecent(now)) {
                     tuple = new SplitLine("", lastTimeText, line);
                     date = lastDate;
+                    dateInt = lastDateInt;
                 } else if (checkFindTime && inOperation) {
                     date = now;
                 }
@@ -439,7 +452,9 @@ public final class Filter {
                             + " problem. Treating such entries as if they just happened.\n"
                             + "Please check a jail for a timing issue. Line with odd timestamp: " + line);
                     date = now;
+                    dateInt = false;
                     lastDate = date;
+                    lastDateInt = false;
                 }
             } else if (date.isBefore(now.minusSeconds(findTime))) {
                 warnOnce("ignByTime", now, "Ignoring all log entries older than " + findTime
@@ -615,7 +630,7 @@ public final class Filter {
                 fail = new PyDict(fail);
             }
             for (IpAddr f : fids) {
-                failList.add(new Found(index, f, date, fail));
+                failList.add(new Found(index, f, date, dateInt, fail));
             }
             if (!checkAllRegex) {
                 break;
