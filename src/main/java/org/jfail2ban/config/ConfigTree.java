@@ -71,6 +71,31 @@ final class ConfigTree {
         return s;
     }
 
+    /**
+     * One file named by its path, with its {@code .local} and its includes, merged: fail2ban's
+     * {@code readexplicit} (fail2ban-regex given a filter file outside a configuration
+     * directory). Empty when the file cannot be read.
+     */
+    Optional<IniSet> explicit(String path) throws ConfigException {
+        String key = "\u0000explicit:" + path;
+        Optional<IniSet> s = sets.get(key);
+        if (s == null) {
+            IniSet set = new IniSet();
+            List<String> read = new ArrayList<>();
+            for (String f : includes(List.of(path), List.of())) {
+                IniFile file = file(f);
+                if (file != null) {
+                    set.merge(file);
+                    read.add(f);
+                }
+            }
+            s = read.isEmpty() ? Optional.empty() : Optional.of(set);
+            sets.put(key, s);
+            filesRead.put(path, read);
+        }
+        return s;
+    }
+
     /** The files that made up a name's set, in reading order (for messages). */
     List<String> filesOf(String name) {
         return filesRead.getOrDefault(name, List.of());

@@ -49,6 +49,12 @@ final class DefinitionReader {
         return cfg != null;
     }
 
+    /** Reads the file named by its path with its .local and includes (fail2ban's readexplicit); false when there is none. */
+    boolean readExplicit() throws ConfigException {
+        cfg = tree.explicit(file).orElse(null);
+        return cfg != null;
+    }
+
     IniSet config() {
         return cfg;
     }

@@ -21,7 +21,8 @@ final class FilterReader {
     final DefinitionReader def;
 
     FilterReader(ConfigTree tree, String name, String jail, Map<String, Object> initOpts, String namedAt) {
-        this.def = new DefinitionReader(tree, "filter.d/" + name, jail, initOpts, OPTIONS, namedAt);
+        // as Python's os.path.join: a filter named by an absolute path is that file
+        this.def = new DefinitionReader(tree, ConfigTree.join("filter.d", name), jail, initOpts, OPTIONS, namedAt);
     }
 
     /**

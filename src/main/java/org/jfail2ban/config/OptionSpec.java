@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * (then they may hold commas and brackets) or run to the next comma or ']'. Several groups of
  * brackets add up; a later key wins.
  */
-record OptionSpec(String name, Map<String, String> options) {
+public record OptionSpec(String name, Map<String, String> options) {
 
     /**
      * One entry of an {@code action} list: a name, then optional bracket groups that may span
@@ -44,7 +44,7 @@ record OptionSpec(String name, Map<String, String> options) {
     }
 
     /** Parses {@code name[k=v, ...][...]} (fail2ban's extractOptions); IllegalArgumentException says why not. */
-    static OptionSpec parse(String spec) {
+    public static OptionSpec parse(String spec) {
         int open = spec.indexOf('[');
         if (open < 0) {
             if (spec.isEmpty()) {

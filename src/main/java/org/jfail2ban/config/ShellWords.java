@@ -8,12 +8,13 @@ import java.util.List;
  * '...' keeps everything, "..." keeps everything but lets \" and \\ through, a backslash
  * outside quotes escapes the next character. Used for journalmatch lines.
  */
-final class ShellWords {
+public final class ShellWords {
 
     private ShellWords() {
     }
 
-    static List<String> split(String s) {
+    /** @throws IllegalArgumentException for an unbalanced quote ("No closing quotation") or a trailing backslash */
+    public static List<String> split(String s) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
