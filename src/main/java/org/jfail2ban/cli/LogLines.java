@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.jfail2ban.source.JournalSource;
+import org.jfail2ban.source.LogLine;
 
 /**
  * The lines fail2ban-regex tests: those of a log file (split at {@code \n} in the raw bytes,
@@ -19,6 +23,11 @@ abstract class LogLines implements AutoCloseable {
 
     /** The next line, or null at the end. */
     abstract String next() throws IOException;
+
+    /** The time the source knows for the line {@link #next} returned last (journal entries), or null. */
+    java.time.Instant time() {
+        return null;
+    }
 
     /** How far the reading is, in the unit of {@link #size()}. */
     abstract long position();
@@ -52,6 +61,91 @@ abstract class LogLines implements AutoCloseable {
                 return lines.size();
             }
         };
+    }
+
+    /**
+     * The entries of a journal, read by the source on a thread of their own while the lines
+     * are tested (the source pushes; a bounded queue holds it back).
+     */
+    static LogLines journal(JournalSource source) {
+        return new JournalLines(source);
+    }
+
+    private static final class JournalLines extends LogLines {
+        private static final LogLine END = new LogLine("", "", null);
+        private final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(4096);
+        private final Thread reader;
+        private volatile IOException failure;
+        private LogLine last;
+        private long count;
+        private boolean ended;
+
+        JournalLines(JournalSource source) {
+            reader = new Thread(() -> {
+                try {
+                    source.readAll(this::put);
+                } catch (IOException e) {
+                    failure = e;
+                } catch (RuntimeException e) {
+                    failure = new IOException(e.getMessage(), e);
+                } finally {
+                    put(END);
+                }
+            }, "fail2ban-regex-journal");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void put(LogLine l) {
+            try {
+                queue.put(l);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+
+        @Override
+        String next() throws IOException {
+            if (ended) {
+                return null;
+            }
+            try {
+                last = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (last == END) {
+                ended = true;
+                if (failure != null) {
+                    throw failure;
+                }
+                return null;
+            }
+            count++;
+            return last.text();
+        }
+
+        @Override
+        java.time.Instant time() {
+            return last == null ? null : last.time();
+        }
+
+        @Override
+        long position() {
+            return count;
+        }
+
+        @Override
+        long size() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+            reader.interrupt();
+        }
     }
 
     /** @throws IllegalArgumentException for an encoding Java does not know */

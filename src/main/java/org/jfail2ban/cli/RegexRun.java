@@ -15,10 +15,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Optional;
+import org.jfail2ban.config.ConfigException;
+import org.jfail2ban.config.FilterFile;
+import org.jfail2ban.config.OptionSpec;
+import org.jfail2ban.config.ShellWords;
 import org.jfail2ban.filter.DateTemplateHits;
 import org.jfail2ban.filter.Filter;
 import org.jfail2ban.filter.RegexException;
 import org.jfail2ban.protocol.PyRepr;
+import org.jfail2ban.source.JournalSource;
 
 /**
  * One run of {@code fail2ban-regex}: reads the regexes (or the filter), feeds the log through a
@@ -50,6 +56,12 @@ final class RegexRun {
     private final int verbose;
     private final RegexOutput format;
 
+    /** fail2ban-regex's backend: {@code systemd} for the journal, which makes filters read {@code logtype = journal}. */
+    private String backend = "auto";
+    /** The journal match words: -m, else the filter's last journalmatch. */
+    private List<String> journalMatch;
+    /** With the journal, and no datepattern set before it, fail2ban-regex has no date detector (and lists no templates). */
+    private boolean noDateDetector;
     private boolean maxLinesSet;
     private boolean datePatternSet;
     private List<RegexStat> failRegex = new ArrayList<>();
@@ -108,6 +120,9 @@ final class RegexRun {
                 filter.setUseDns(o.useDns);
             }
             filter.setReturnRawHost(o.raw);
+            if (o.journalMatch != null) {
+                journalMatch = ShellWords.split(o.journalMatch);
+            }
             filter.setCheckAllRegex(!o.noCheckAll && o.out == null);
             filter.setIgnorePending(o.out != null);
         } catch (IllegalArgumentException e) {
@@ -115,6 +130,9 @@ final class RegexRun {
             return false;
         }
         String log = o.args.get(0);
+        if (log.startsWith("systemd-journal")) {
+            backend = "systemd";
+        }
         try {
             if (!readRegex(o.args.get(1), "fail")) {
                 return false;
@@ -138,8 +156,10 @@ final class RegexRun {
             info("Use         log file : " + log);
             info("Use         encoding : " + o.encoding);
         } else if (log.startsWith("systemd-journal")) {
-            out.println("Error: systemd library not found. Exiting...");
-            return false;
+            lines = journal(log);
+            if (lines == null) {
+                return false;
+            }
         } else if (filter.maxLines() <= 1 && log.indexOf('\n') < 0) {
             info("Use      single line : " + shortStr(log.replace("\n", "\\n")));
             lines = LogLines.of(List.of(log));
@@ -166,6 +186,41 @@ final class RegexRun {
         }
         printStats();
         return true;
+    }
+
+    /**
+     * {@code systemd-journal[journalpath=..., journalfiles=..., journalflags=..., namespace=...]}:
+     * the journal's entries as the systemd backend formats them, with the entries' own times.
+     * Null (after saying why) when it cannot be read.
+     */
+    private LogLines journal(String log) {
+        if (!JournalSource.available()) {
+            out.println("Error: systemd library not found. Exiting...");
+            return null;
+        }
+        info("Use         systemd journal");
+        info("Use         encoding : " + o.encoding);
+        JournalSource source = new JournalSource();
+        try {
+            OptionSpec spec = OptionSpec.parse(log);
+            for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                source.setOption(e.getKey(), e.getValue());
+            }
+            source.setEncoding(java.nio.charset.Charset.forName(o.encoding));
+            // the entries carry their time: no date detector unless one was asked for
+            if (!datePatternSet) {
+                datePatternSet = true;
+                noDateDetector = true;
+            }
+            if (journalMatch != null && !journalMatch.isEmpty()) {
+                source.addMatch(journalMatch);
+                info("Use    journal match : " + String.join(" ", journalMatch));
+            }
+        } catch (IllegalArgumentException e) {
+            out.println("ERROR: " + e.getMessage());
+            return null;
+        }
+        return LogLines.journal(source);
     }
 
     private void setMaxLines(int v) {
@@ -196,7 +251,7 @@ final class RegexRun {
         Map<String, String> fltOpt = new LinkedHashMap<>();
         if (type.equals("fail") && FILTER_NAME.matcher(value).matches()) {
             try {
-                RegexOptions.Parsed p = RegexOptions.extract(value);
+                OptionSpec p = OptionSpec.parse(value);
                 fltName = p.name();
                 fltOpt = p.options();
                 String tail = fltName.length() > 6 ? fltName.substring(fltName.length() - 6) : fltName;
@@ -204,8 +259,7 @@ final class RegexRun {
                 for (String t : tries) {
                     Path f;
                     if (!t.contains("/")) {
-                        f = basedir.getFileName() != null && basedir.getFileName().toString().equals("filter.d")
-                                ? basedir.resolve(t) : basedir.resolve("filter.d").resolve(t);
+                        f = isFilterD(basedir) ? basedir.resolve(t) : basedir.resolve("filter.d").resolve(t);
                     } else {
                         f = Path.of(t);
                         basedir = f.getParent() == null ? Path.of("") : f.getParent();
@@ -221,93 +275,105 @@ final class RegexRun {
                 return false;
             }
         }
+        if (fltFile == null) {
+            info("Use " + String.format("%11s", regexName) + " line : " + shortStr(value));
+            addRegexes(type, List.of(value));
+            return true;
+        }
+        String tail = fltName.length() > 6 ? fltName.substring(fltName.length() - 6) : fltName;
+        boolean inDir = basedir.equals(Path.of(o.config)) || isFilterD(basedir) || (!tail.contains(".") && !fltName.contains("/"));
+        if (inDir) {
+            if (isFilterD(basedir)) {
+                basedir = basedir.getParent() == null ? Path.of("") : basedir.getParent();
+            }
+            String base = Path.of(fltName).getFileName().toString();
+            int dot = base.lastIndexOf('.');
+            fltName = dot > 0 ? base.substring(0, dot) : base;
+            info("Use " + String.format("%11s", regexName) + " filter file : " + fltName + ", basedir: " + basedir);
+        } else {
+            info("Use " + String.format("%11s", regexName) + " file : " + fltName);
+        }
+        if (!fltOpt.isEmpty()) {
+            info("Use   filter options : " + PyRepr.repr(fltOpt));
+        }
+        Optional<FilterFile> read;
+        try {
+            read = inDir ? FilterFile.read(basedir, fltName, fltOpt, backend) : FilterFile.readFile(Path.of(fltName), fltOpt, backend);
+        } catch (ConfigException e) {
+            out.println("Wrong config file: " + e.getMessage());
+            read = Optional.empty();
+        }
+        if (read.isEmpty()) {
+            out.println("ERROR: failed to load filter " + value);
+            return false;
+        }
+        if (verbose > 1 || RegexLog.level(o.logLevel).intValue() <= java.util.logging.Level.FINE.intValue()) {
+            info("Real  filter options : " + PyRepr.repr(read.get().realOptions()));
+        }
         Map<String, List<String>> values = new LinkedHashMap<>();
-        if (fltFile != null) {
-            String tail = fltName.length() > 6 ? fltName.substring(fltName.length() - 6) : fltName;
-            boolean inFilterD = basedir.getFileName() != null && basedir.getFileName().toString().equals("filter.d");
-            Path readBase;
-            String readName;
-            if (basedir.equals(Path.of(o.config)) || inFilterD || (!tail.contains(".") && !fltName.contains("/"))) {
-                if (inFilterD) {
-                    basedir = basedir.getParent() == null ? Path.of("") : basedir.getParent();
-                }
-                String base = Path.of(fltName).getFileName().toString();
-                int dot = base.lastIndexOf('.');
-                fltName = dot > 0 ? base.substring(0, dot) : base;
-                info("Use " + String.format("%11s", regexName) + " filter file : " + fltName + ", basedir: " + basedir);
-                readBase = basedir;
-                readName = fltName;
+        for (List<Object> cmd : read.get().commands()) {
+            List<?> optval;
+            if (cmd.get(0).equals("multi-set")) {
+                optval = (List<?>) cmd.get(3);
+            } else if (cmd.get(0).equals("set")) {
+                optval = cmd.subList(3, cmd.size());
             } else {
-                info("Use " + String.format("%11s", regexName) + " file : " + fltName);
-                readBase = null;
-                readName = Path.of(fltName).toAbsolutePath().toString();
+                continue;
             }
-            if (!fltOpt.isEmpty()) {
-                info("Use   filter options : " + PyRepr.repr(fltOpt));
-            }
-            List<RegexFilterReader.Setting> settings;
+            String what = (String) cmd.get(2);
+            Object current = null;
             try {
-                RegexFilterReader.Read read = RegexFilterReader.readFull(readBase, readName, fltOpt, "file");
-                settings = read.settings();
-                if (verbose > 1 || RegexLog.level(o.logLevel).intValue() <= java.util.logging.Level.FINE.intValue()) {
-                    info("Real  filter options : " + PyRepr.repr(read.realOptions()));
+                for (Object v : optval) {
+                    current = v;
+                    switch (what) {
+                        case "prefregex" -> filter.setPrefRegex(PyRepr.str(v));
+                        case "addfailregex" -> values.computeIfAbsent("fail", k -> new ArrayList<>()).add(PyRepr.str(v));
+                        case "addignoreregex" -> values.computeIfAbsent("ignore", k -> new ArrayList<>()).add(PyRepr.str(v));
+                        case "maxlines" -> setMaxLines(v instanceof Integer i ? i : Integer.parseInt(PyRepr.str(v).strip()));
+                        case "datepattern" -> setDatePattern(PyRepr.str(v));
+                        default -> {
+                            // usedns is the command line's; the journal match is taken whole below
+                        }
+                    }
                 }
-            } catch (RegexFilterReader.ReadException e) {
-                out.println("Wrong config file: " + e.getMessage());
-                out.println("ERROR: failed to load filter " + value);
+                if (what.equals("addjournalmatch") && o.journalMatch == null) {
+                    // like fail2ban-regex, the last journalmatch of the filter is the one used
+                    journalMatch = optval.stream().map(PyRepr::str).toList();
+                }
+            } catch (RegexException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                out.println("ERROR: Invalid value for " + what + " (" + PyRepr.repr(current) + ") read from "
+                        + value + ": " + e.getMessage());
                 return false;
             }
-            for (RegexFilterReader.Setting s : settings) {
-                try {
-                    switch (s.name()) {
-                        case "prefregex":
-                            filter.setPrefRegex(s.values().get(0));
-                            break;
-                        case "addfailregex":
-                            values.computeIfAbsent("fail", k -> new ArrayList<>()).addAll(s.values());
-                            break;
-                        case "addignoreregex":
-                            values.computeIfAbsent("ignore", k -> new ArrayList<>()).addAll(s.values());
-                            break;
-                        case "maxlines":
-                            setMaxLines(Integer.parseInt(s.values().get(0)));
-                            break;
-                        case "datepattern":
-                            setDatePattern(s.values().get(0));
-                            break;
-                        default:
-                            break;
-                    }
-                } catch (RegexException e) {
-                    throw e;
-                } catch (IllegalArgumentException e) {
-                    out.println("ERROR: Invalid value for " + s.name() + " (" + PyRepr.repr(s.values().get(0)) + ") read from "
-                            + value + ": " + e.getMessage());
-                    return false;
-                }
-            }
-        } else {
-            info("Use " + String.format("%11s", regexName) + " line : " + shortStr(value));
-            values.put(type, List.of(value));
         }
         for (Map.Entry<String, List<String>> e : values.entrySet()) {
-            List<RegexStat> stats = new ArrayList<>();
-            for (String r : e.getValue()) {
-                stats.add(new RegexStat(r));
-            }
-            if (e.getKey().equals("fail")) {
-                failRegex = stats;
-                for (RegexStat r : stats) {
-                    filter.addFailRegex(r.regex);
-                }
-            } else {
-                ignoreRegex = stats;
-                for (RegexStat r : stats) {
-                    filter.addIgnoreRegex(r.regex);
-                }
-            }
+            addRegexes(e.getKey(), e.getValue());
         }
         return true;
+    }
+
+    private static boolean isFilterD(Path dir) {
+        return dir.getFileName() != null && dir.getFileName().toString().equals("filter.d");
+    }
+
+    private void addRegexes(String type, List<String> regexes) {
+        List<RegexStat> stats = new ArrayList<>();
+        for (String r : regexes) {
+            stats.add(new RegexStat(r));
+        }
+        if (type.equals("fail")) {
+            failRegex = stats;
+            for (RegexStat r : stats) {
+                filter.addFailRegex(r.regex);
+            }
+        } else {
+            ignoreRegex = stats;
+            for (RegexStat r : stats) {
+                filter.addIgnoreRegex(r.regex);
+            }
+        }
     }
 
     static String shortStr(String s) {
@@ -320,11 +386,17 @@ final class RegexRun {
         long t0 = System.nanoTime();
         for (String line; (line = lines.next()) != null; ) {
             progress.line(lines.position());
-            line = stripEol(line);
-            if (line.isEmpty() || line.charAt(0) == '#') {
-                continue;
+            Instant known = lines.time();
+            if (known == null) {
+                line = stripEol(line);
+                if (line.isEmpty() || line.charAt(0) == '#') {
+                    continue;
+                }
             }
-            Filter.LineReport r = filter.processDetailed(line, null, format != null || verbose > 0);
+            Filter.LineReport r = filter.processDetailed(line, known, format != null || verbose > 0);
+            if (known != null) {
+                line = r.line();
+            }
             List<Filter.Match> ret = new ArrayList<>();
             boolean isIgnored = !r.ignoredBy().isEmpty();
             for (int i : r.ignoredBy()) {
@@ -335,7 +407,7 @@ final class RegexRun {
                     RegexStat s = failRegex.get(m.failRegex());
                     s.hits++;
                     long t = (m.time() != null ? m.time() : Instant.now()).getEpochSecond();
-                    s.ips.add(new String[] {String.valueOf(m.id()), String.valueOf(t),
+                    s.ips.add(new String[] {m.id() == null ? "None" : m.id().toString(), String.valueOf(t),
                             ret.size() > 1 ? "multi" : ""});
                 }
                 if (!m.noFail()) {
@@ -458,14 +530,9 @@ final class RegexRun {
         }
         printRegexes("Failregex", failRegex);
         printRegexes("Ignoreregex", ignoreRegex);
-        out.println("\nDate template hits:");
-        List<String> l = new ArrayList<>();
-        for (DateTemplateHits t : filter.dateTemplates()) {
-            if (verbose > 0 || t.hits() > 0) {
-                l.add("[" + t.hits() + "] " + t.name());
-            }
+        if (!noDateDetector) {
+            printDateTemplates();
         }
-        printList(l, "[# of hits] date format");
         out.println("\nLines: " + tested + " lines, " + ignored + " ignored, " + matched + " matched, " + missed + " missed");
         if (elapsed >= 0) {
             out.println(String.format(Locale.ROOT, "[processed in %.2f sec]", elapsed));
@@ -480,6 +547,27 @@ final class RegexRun {
         if (!o.printNoMissed) {
             printLines("missed", missed, missedLines, debugMissed, o.printAllMissed);
         }
+    }
+
+    /** "Date template hits:" with each template that dated a line (all with -v; with --VD their weights and expressions). */
+    private void printDateTemplates() {
+        out.println("\nDate template hits:");
+        List<String> l = new ArrayList<>();
+        for (DateTemplateHits t : filter.dateTemplates()) {
+            if (verbose > 0 || t.hits() > 0) {
+                l.add("[" + t.hits() + "] " + t.name());
+                if (o.verboseDate) {
+                    l.add("    # weight: " + fixed3(t.weight()) + " (" + fixed3(t.templateWeight()) + "), pattern: " + t.pattern());
+                    l.add("    # regex:   " + t.regex());
+                }
+            }
+        }
+        printList(l, "[# of hits] date format");
+    }
+
+    /** Python's {@code "%.3f"}: the exact binary value rounded half to even. */
+    static String fixed3(double d) {
+        return new java.math.BigDecimal(d).setScale(3, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     @SuppressWarnings("unchecked")

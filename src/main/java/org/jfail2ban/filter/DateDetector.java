@@ -263,7 +263,8 @@ public final class DateDetector {
     public List<DateTemplateHits> stats() {
         List<DateTemplateHits> l = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            l.add(new DateTemplateHits(e.template.name, e.hits));
+            DateTemplate t = e.template;
+            l.add(new DateTemplateHits(t.name, e.hits, e.weight(), t.weight, t.pattern == null ? "" : t.pattern, t.regex));
         }
         return l;
     }

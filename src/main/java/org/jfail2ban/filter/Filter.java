@@ -88,9 +88,11 @@ public final class Filter {
      * @param abandoned       the line ran out of its time budget
      * @param lineWithoutDate the line with its date cut out
      * @param consumedLines   earlier lines of a multi-line window that this line's match used up
+     * @param line            the line as fail2ban-regex shows it: as given, or, with a time known
+     *                        from the source (the journal), that time's text before it
      */
     public record LineReport(List<Match> matches, boolean prefMatched, Map<String, Object> prefGroups,
-            List<Integer> ignoredBy, boolean abandoned, String lineWithoutDate, List<String> consumedLines) {
+            List<Integer> ignoredBy, boolean abandoned, String lineWithoutDate, List<String> consumedLines, String line) {
     }
 
     /** A hit inside the filter: the failure's data is shared with the multi-line cache until it is reported. */
@@ -130,6 +132,7 @@ public final class Filter {
     // what the current line did, for processDetailed
     private List<Integer> ignoredBy;
     private String lineWithoutDate = "";
+    private String shownLine = "";
 
     public Filter(Clock clock) {
         this(clock, new HostResolver(clock, Duration.ofSeconds(2)));
@@ -375,11 +378,13 @@ public final class Filter {
         // like fail2ban's, the prefregex keeps its last match when a line returned before reaching it
         boolean pref = prefRegex != null && prefRegex.hasMatched();
         Map<String, Object> groups = pref && withData ? Collections.unmodifiableMap(prefRegex.groups()) : Map.of();
-        return new LineReport(matches, pref, groups, ign, abandoned != abandonedBefore, lineWithoutDate, consumed);
+        return new LineReport(matches, pref, groups, ign, abandoned != abandonedBefore, lineWithoutDate, consumed,
+                shownLine);
     }
 
     private List<Found> processLine(String line, Instant knownTime) {
         lineWithoutDate = line;
+        shownLine = line;
         text.startLine();
         try {
             return findFailureAt(line, knownTime);
@@ -399,8 +404,11 @@ public final class Filter {
         Instant date = null;
         dateInt = false;
         if (knownTime != null) {
-            tuple = new SplitLine("", "", line);
-            lastTimeText = "";
+            // as fail2ban's journal backend: the entry's time, as Python's isoformat() of the
+            // local time, stands before the line (failures show it with their lines)
+            tuple = new SplitLine("", isoLocal(knownTime) + " ", line);
+            lastTimeText = tuple.date();
+            shownLine = tuple.text();
             lastDate = knownTime;
             lastDateInt = false;
             date = knownTime;
@@ -465,6 +473,15 @@ public final class Filter {
         }
         lineWithoutDate = tuple.withoutDate();
         return findFailure(tuple, date, noDate);
+    }
+
+    /** Python's {@code datetime.isoformat()} of the local time: microseconds only when there are some. */
+    private String isoLocal(Instant t) {
+        java.time.LocalDateTime l = java.time.LocalDateTime.ofInstant(t, clock.getZone());
+        String s = String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d", l.getYear(), l.getMonthValue(),
+                l.getDayOfMonth(), l.getHour(), l.getMinute(), l.getSecond());
+        int micros = l.getNano() / 1000;
+        return micros == 0 ? s : s + String.format(java.util.Locale.ROOT, ".%06d", micros);
     }
 
     private boolean lastDateRecent(Instant now) {

@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.jfail2ban.cli.RegexFilterReader;
 import org.jfail2ban.filter.Failure;
 import org.jfail2ban.filter.Filter;
+import org.jfail2ban.testing.FilterSetup;
 import org.jfail2ban.testing.Oracle;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,18 +48,7 @@ public class FilterBench {
     public void setup() throws Exception {
         filter = new Filter(Clock.systemDefaultZone());
         filter.setUseDns("no");
-        for (RegexFilterReader.Setting s : RegexFilterReader.read(Oracle.etc(), "sshd", Map.of(), "file")) {
-            for (String v : s.values()) {
-                switch (s.name()) {
-                    case "prefregex" -> filter.setPrefRegex(v);
-                    case "addfailregex" -> filter.addFailRegex(v);
-                    case "addignoreregex" -> filter.addIgnoreRegex(v);
-                    case "maxlines" -> filter.setMaxLines(Integer.parseInt(v));
-                    case "datepattern" -> filter.setDatePattern(v);
-                    default -> { }
-                }
-            }
-        }
+        FilterSetup.apply(filter, Oracle.etc(), "sshd", Map.of());
         filter.setCheckFindTime(false);
     }
 

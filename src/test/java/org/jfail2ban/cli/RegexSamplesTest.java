@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jfail2ban.filter.Filter;
 import org.jfail2ban.filter.IpAddr;
+import org.jfail2ban.testing.FilterSetup;
 import org.jfail2ban.testing.Oracle;
 import org.jfail2ban.testing.Proc;
 import org.junit.jupiter.api.AfterAll;
@@ -444,35 +445,7 @@ class RegexSamplesTest {
         f.setReturnRawHost(true);
         f.setCheckAllRegex(true);
         f.setCheckFindTime(false);
-        String datePattern = null;
-        try {
-            for (RegexFilterReader.Setting s : RegexFilterReader.read(basedir, name, opts, null)) {
-                for (String v : s.values()) {
-                    switch (s.name()) {
-                        case "prefregex":
-                            f.setPrefRegex(v);
-                            break;
-                        case "addfailregex":
-                            f.addFailRegex(v);
-                            break;
-                        case "addignoreregex":
-                            f.addIgnoreRegex(v);
-                            break;
-                        case "maxlines":
-                            f.setMaxLines(Integer.parseInt(v));
-                            break;
-                        case "datepattern":
-                            f.setDatePattern(v);
-                            datePattern = v;
-                            break;
-                        default:
-                            break;
-                    }
-                }
-            }
-        } catch (RegexFilterReader.ReadException e) {
-            throw new AssertionError(name + ": " + e.getMessage(), e);
-        }
+        String datePattern = FilterSetup.apply(f, basedir, name, opts);
         return new Built(f, datePattern);
     }
 
