@@ -6,7 +6,7 @@ import java.time.Instant;
  * One line read from a log source.
  *
  * @param text   the line without its line terminator
- * @param origin the file path, or "journal" / "-" for other sources
+ * @param origin the file path, or "systemd-journal" ({@link JournalSource#ORIGIN}) / "-" for other sources
  * @param time   the time the source itself knows for the line (journal entries), or null when
  *               the filter must find the date in the text
  */

@@ -1,0 +1,88 @@
+package org.jfail2ban.source;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes real journal files for tests: entries in the journal export format go through
+ * {@code systemd-journal-remote}, which stores them in a journal file as journald would.
+ */
+final class JournalFiles {
+
+    static final Path REMOTE = Path.of("/lib/systemd/systemd-journal-remote");
+    static final String BOOT = "0123456789abcdef0123456789abcdef";
+
+    /** One entry under construction: fields in order; a value is a String or raw bytes. */
+    static final class Entry {
+        final Map<String, List<Object>> fields = new LinkedHashMap<>();
+
+        Entry set(String name, Object value) {
+            fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** An sshd-like entry logged at {@code epochSecond}. */
+        static Entry at(long epochMicros) {
+            return new Entry().set("__REALTIME_TIMESTAMP", Long.toString(epochMicros))
+                    .set("__MONOTONIC_TIMESTAMP", Long.toString(epochMicros - 1_600_000_000_000_000L))
+                    .set("_BOOT_ID", BOOT);
+        }
+    }
+
+    private JournalFiles() {
+    }
+
+    static byte[] export(List<Entry> entries) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Entry e : entries) {
+            for (Map.Entry<String, List<Object>> f : e.fields.entrySet()) {
+                for (Object v : f.getValue()) {
+                    byte[] b = v instanceof byte[] ? (byte[]) v : v.toString().getBytes(StandardCharsets.UTF_8);
+                    boolean binary = false;
+                    for (byte x : b) {
+                        binary |= x == '\n' || (x >= 0 && x < 0x20 && x != '\t');
+                    }
+                    out.writeBytes(f.getKey().getBytes(StandardCharsets.US_ASCII));
+                    if (binary) {
+                        out.write('\n');
+                        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(b.length).array());
+                    } else {
+                        out.write('=');
+                    }
+                    out.writeBytes(b);
+                    out.write('\n');
+                }
+            }
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    /** Appends the entries to {@code journal} (created when missing) with systemd-journal-remote. */
+    static void write(Path journal, List<Entry> entries) throws IOException, InterruptedException {
+        Path input = Files.createTempFile("jfail2ban-export", ".txt");
+        try {
+            Files.write(input, export(entries));
+            Process p = new ProcessBuilder(REMOTE.toString(), "--output=" + journal, "-")
+                    .redirectInput(input.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("systemd-journal-remote failed: " + out);
+            }
+        } finally {
+            Files.deleteIfExists(input);
+        }
+    }
+}
