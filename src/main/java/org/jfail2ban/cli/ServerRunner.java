@@ -45,7 +45,7 @@ final class ServerRunner {
             clog.error("Unable to log to " + opts.logtarget);
             return 255;
         }
-        Server server = new Server(clock, log, Version.COMPATIBLE, ActionFactory.load());
+        Server server = new Server(clock, log, Version.COMPATIBLE, ActionFactory.COMMAND);
         installSignals(server, log);
         AtomicBoolean configured = new AtomicBoolean(true);
         Runnable onReady = () -> {
