@@ -47,6 +47,17 @@ public final class SystemLogBridge extends Handler implements AutoCloseable {
         if (!log.isEnabled(level)) {
             return;
         }
+        Object[] params = r.getParameters();
+        if (params != null) {
+            // numbers as they are ("pos = 62311"), not in the locale's groups
+            Object[] plain = params.clone();
+            for (int i = 0; i < plain.length; i++) {
+                if (plain[i] instanceof Number) {
+                    plain[i] = plain[i].toString();
+                }
+            }
+            r.setParameters(plain);
+        }
         String message = text.formatMessage(r);
         if (r.getThrown() != null && log.isEnabled(LevelNames.DEBUG)) {
             message += " (" + r.getThrown() + ")";

@@ -44,7 +44,7 @@ final class TestConf {
         this.rec = dir.resolve("actions.txt");
     }
 
-    /** The configuration with a jail {@code test} whose options are {@code jailOptions} lines. */
+    /** The configuration, with {@code jailOptions} lines for the jail {@code test} in jail.local. */
     static TestConf create(Path dir, String... jailOptions) throws IOException {
         TestConf c = new TestConf(dir);
         Files.createDirectories(c.conf.resolve("filter.d"));
@@ -58,10 +58,13 @@ final class TestConf {
                 "actionban = echo ban <ip> >> <target>",
                 "actionunban = echo unban <ip> >> <target>",
                 "[Init]", "target = " + c.rec);
-        List<String> jail = new ArrayList<>(List.of("[test]", "enabled = true", "filter = test", "action = rec",
-                "logpath = " + c.auth, "backend = auto", "maxretry = 3", "findtime = 1h", "bantime = 1h"));
-        jail.addAll(List.of(jailOptions));
-        c.write("jail.conf", jail.toArray(String[]::new));
+        c.write("jail.conf", "[test]", "enabled = true", "filter = test", "action = rec", "logpath = " + c.auth,
+                "backend = auto", "maxretry = 3", "findtime = 1h", "bantime = 1h");
+        if (jailOptions.length > 0) {
+            List<String> local = new ArrayList<>(List.of("[test]"));
+            local.addAll(List.of(jailOptions));
+            c.write("jail.local", local.toArray(String[]::new));
+        }
         Files.writeString(c.auth, "");
         return c;
     }
