@@ -94,6 +94,50 @@ public final class IpAddr implements Comparable<IpAddr> {
         return new IpAddr(f, b, prefix, s);
     }
 
+    /** fail2ban's ways of reading a failure id, the {@code cidr} argument of {@link #of}. */
+    static final int CIDR_RAW = -2;
+    static final int CIDR_UNSPEC = -1;
+    static final int FAM_IPV4 = -4;
+    static final int FAM_IPV6 = -12;
+
+    /**
+     * Reads a failure id as fail2ban's filter does: {@link #CIDR_RAW} keeps the text as it is,
+     * {@link #CIDR_UNSPEC} parses it as {@link #parse} (a text that is no address stays raw),
+     * {@link #FAM_IPV4} / {@link #FAM_IPV6} accept only that family (no brackets, no prefix), and
+     * a prefix length {@code >= 0} gives a network with its host bits cleared.
+     */
+    static IpAddr of(String s, int cidr) {
+        if (cidr == CIDR_UNSPEC) {
+            try {
+                return parse(s);
+            } catch (IllegalArgumentException e) {
+                return new IpAddr(Family.RAW, new byte[0], 0, s);
+            }
+        }
+        byte[] b = null;
+        Family f = Family.INET4;
+        if (cidr == FAM_IPV4 || cidr >= 0) {
+            b = parseV4(s);
+        }
+        if (b == null && (cidr == FAM_IPV6 || cidr >= 0)) {
+            b = parseV6(s);
+            f = Family.INET6;
+        }
+        if (b == null) {
+            return new IpAddr(Family.RAW, new byte[0], 0, s);
+        }
+        if (cidr < 0) {
+            if (f == Family.INET6 && isV4Mapped(b)) {
+                return new IpAddr(Family.INET4, Arrays.copyOfRange(b, 12, 16), 32, s);
+            }
+            return new IpAddr(f, b, f.bits, s);
+        }
+        if (cidr < f.bits) {
+            clearHostBits(b, cidr);
+        }
+        return new IpAddr(f, b, cidr, s);
+    }
+
     /** Parses text that must be a single address; returns null when it is not one. */
     public static IpAddr parseOrNull(String s) {
         IpAddr ip = parse(s);
