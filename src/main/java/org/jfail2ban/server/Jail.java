@@ -172,7 +172,7 @@ final class Jail {
             this.source = files;
             files.onPosition(p -> onPosition(c -> c.updateLog(name, p)));
         }
-        this.filter = new Filter(server.clock());
+        this.filter = new Filter(server.clock(), server.hostResolver());
         this.ignores = IgnoreList.system(server.clock());
         server.ledger().setJailBanTime(name, banTime);
         this.worker = new ScheduledThreadPoolExecutor(1, r -> {
@@ -1189,6 +1189,9 @@ final class Jail {
     Number setFindTime(Object value) {
         Number n = Values.seconds(value);
         counter.setFindTime(n.doubleValue());
+        synchronized (filterLock) {
+            filter.setFindTime(n.longValue());
+        }
         synchronized (this) {
             findTime = n;
         }

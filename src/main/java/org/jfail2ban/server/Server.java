@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jfail2ban.action.SharedTargets;
 import org.jfail2ban.ban.Ban;
 import org.jfail2ban.ban.BanLedger;
+import org.jfail2ban.filter.HostResolver;
 import org.jfail2ban.protocol.PyRepr;
 import org.jfail2ban.protocol.Reply;
 import org.jfail2ban.source.FileWatcher;
@@ -41,6 +42,8 @@ public final class Server {
     private final SharedTargets targets = new SharedTargets();
     private FileWatcher watcher;
     private boolean watcherFailed;
+    /** One cache of host names for the filters of all jails (usedns). */
+    private final HostResolver resolver;
 
     /** Guards the set of jails and every change to it (add, start, stop, reload). */
     private final ReentrantLock lock = new ReentrantLock();
@@ -76,6 +79,7 @@ public final class Server {
         this.commands = new Commands(this);
         this.cymru = cymru;
         this.journal = BanJournal.none(log.logger("fail2ban.database"));
+        this.resolver = new HostResolver(clock, java.time.Duration.ofSeconds(2));
         ledger.start(this::expire);
     }
 
@@ -115,6 +119,10 @@ public final class Server {
 
     SharedTargets sharedTargets() {
         return targets;
+    }
+
+    HostResolver hostResolver() {
+        return resolver;
     }
 
     /**
@@ -251,6 +259,7 @@ public final class Server {
                 l.removeSocket();
             }
             ledger.close();
+            resolver.close();
             synchronized (this) {
                 if (watcher != null) {
                     watcher.close();

@@ -257,8 +257,11 @@ class ServerCommandsTest {
         assertEquals(2L, ok("set", "j", "maxlines", "2"));
         assertEquals(true, ok("multi-set", "j", "addfailregex", List.of("a <HOST>", "b <HOST>")));
         assertEquals(2, ((List<?>) ok("get", "j", "failregex")).size());
-        assertEquals(List.of("b <HOST>"), ok("set", "j", "delfailregex", "0"));
-        assertEquals(List.of("b <HOST>"), ok("set", "j", "delfailregex", "7"));
+        // fail2ban answers with the regexes as compiled: <HOST> resolved
+        List<?> left = (List<?>) ok("set", "j", "delfailregex", "0");
+        assertEquals(1, left.size());
+        assertTrue(left.get(0).toString().startsWith("b ") && left.get(0).toString().contains("(?P<ip4>"), left.toString());
+        assertEquals(left, ok("set", "j", "delfailregex", "7"));
         assertEquals(Boolean.FALSE, ok("get", "j", "ignorecommand"));
         assertEquals(List.of(), ok("set", "j", "addjournalmatch", "_SYSTEMD_UNIT=sshd.service"));
         assertEquals(true, ok("set", "j", "idle", "on"));
