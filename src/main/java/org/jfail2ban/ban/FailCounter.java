@@ -146,6 +146,47 @@ public final class FailCounter {
         return total;
     }
 
+    /**
+     * What is counted for one id, as the store keeps it between restarts.
+     *
+     * @param first    the time of the first failure still counted (epoch ms)
+     * @param last     the time of the last failure (epoch ms)
+     * @param retry    the count compared with maxretry
+     * @param failures the failures seen
+     * @param matches  their lines, oldest first, at most maxmatches
+     * @param tags     the values the filter captured
+     */
+    public record Count(String id, IpAddr ip, long first, long last, int retry, int failures, List<String> matches,
+            Map<String, String> tags) {
+        public Count {
+            matches = List.copyOf(matches);
+            tags = Map.copyOf(tags);
+        }
+    }
+
+    /** The count of an id, or null when none is held (never failed, banned, or out of findtime). */
+    public synchronized Count count(String id) {
+        Entry e = entries.get(id);
+        return e == null ? null : new Count(id, e.ip, e.first, e.last, e.retry, e.failures, new ArrayList<>(e.matches), e.tags);
+    }
+
+    /**
+     * Takes back a count kept before a restart: the id goes on from there. Not counted in
+     * {@link #total()}, which counts the failures this run has seen.
+     */
+    public synchronized void restore(Count c) {
+        Entry e = new Entry();
+        e.first = c.first();
+        e.last = c.last();
+        e.retry = c.retry();
+        e.failures = c.failures();
+        e.ip = c.ip();
+        e.matches.addAll(c.matches());
+        e.tags.putAll(c.tags());
+        trim(e);
+        entries.put(c.id(), e);
+    }
+
     /** The failures currently counted for an id inside findtime (0 when none). */
     public synchronized int attempts(String id) {
         Entry e = entries.get(id);

@@ -37,10 +37,14 @@ final class ClientLog {
     }
 
     void log(int level, String message) {
+        log(level, "fail2ban", message);
+    }
+
+    /** A line under another logger's name ({@code fail2ban.jailreader} ...), as fail2ban's readers log. */
+    void log(int level, String name, String message) {
         if (level < threshold) {
             return;
         }
-        String name = "fail2ban";
         StringBuilder sb = new StringBuilder(80 + message.length());
         sb.append(LocalDateTime.now().format(Time.FORMAT)).append(' ').append(name);
         sb.append(" ".repeat(Math.max(0, 24 - name.length())));

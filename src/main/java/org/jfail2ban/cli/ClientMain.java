@@ -95,10 +95,10 @@ public final class ClientMain {
             resolveOptions(opts, log);
         }
         if (opts.dump > 0) {
-            List<List<Object>> stream = readConfig(null);
+            List<List<Object>> stream = readConfig(Configurator.Request.dump());
             if (stream != null) {
                 for (List<Object> c : stream) {
-                    out.println(PyRepr.repr(c));
+                    out.println(opts.dump == 2 ? Configurator.pretty(c) : PyRepr.repr(c));
                 }
             } else {
                 out.println("ERROR: The configuration stream failed because of the invalid syntax.");
@@ -108,7 +108,7 @@ public final class ClientMain {
             }
         }
         if (opts.test) {
-            List<List<Object>> stream = readConfig(null);
+            List<List<Object>> stream = readConfig(Configurator.Request.start());
             if (stream == null) {
                 log.error("ERROR: test configuration failed");
                 return 255;
@@ -177,14 +177,44 @@ public final class ClientMain {
         log.info("Using pid file " + opts.pidfile + ", [" + opts.loglevel + "] logging to " + opts.logtarget);
     }
 
-    /** The command stream of the configuration (one jail or all), or null after logging why not. */
-    List<List<Object>> readConfig(String jail) {
+    /** The command stream of the configuration, or null after logging why not. */
+    private List<List<Object>> readConfig(Configurator.Request request) {
+        return readConfig(opts, log, request);
+    }
+
+    /**
+     * Reads the configuration as the request says, with the command line's log settings in place
+     * of fail2ban.conf's, and logs what fail2ban would have warned about on the way. Returns the
+     * whole command stream, or null after logging why there is none: a configuration read only
+     * in part is never sent to a server.
+     */
+    static List<List<Object>> readConfig(ClientCommandLine opts, ClientLog log, Configurator.Request request) {
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        for (String[] o : new String[][] {{"loglevel", opts.loglevel}, {"logtarget", opts.logtarget},
+            {"syslogsocket", opts.syslogsocket}}) {
+            if (o[1] != null) {
+                overrides.put(o[0], o[1]);
+            }
+        }
+        Configurator.Result r;
         try {
-            return Configurator.commands(opts.conf, jail);
+            r = Configurator.read(opts.conf, request.withOverrides(overrides));
         } catch (ConfigException | RuntimeException e) {
             log.error("Failed during configuration: " + e.getMessage());
             return null;
         }
+        for (String w : r.warnings()) {
+            warn(log, w);
+        }
+        return r.commands();
+    }
+
+    /** A reader's warning under the logger name and at the level fail2ban's own reader gives it. */
+    private static void warn(ClientLog log, String message) {
+        boolean jail = message.startsWith("Have not found any log file") || message.startsWith("No filter set")
+                || message.startsWith("No actions were defined") || message.contains("dangling link");
+        int level = message.startsWith("Found no accessible config files") ? LevelNames.ERROR : LevelNames.WARNING;
+        log.log(level, jail ? "fail2ban.jailreader" : "fail2ban.configreader", message);
     }
 
     private Path socket() {
@@ -254,7 +284,7 @@ public final class ClientMain {
             return false;
         }
         String jail = c.size() == 1 || c.get(1).equals("--all") ? "--all" : c.get(1);
-        List<List<Object>> stream = readConfig(jail.equals("--all") ? null : jail);
+        List<List<Object>> stream = readConfig(Configurator.Request.start().withJail(jail.equals("--all") ? null : jail));
         if (stream == null) {
             return false;
         }
@@ -332,7 +362,7 @@ public final class ClientMain {
             log.error("Server already running");
             return false;
         }
-        List<List<Object>> stream = readConfig(null);
+        List<List<Object>> stream = readConfig(Configurator.Request.start());
         if (stream == null) {
             return false;
         }

@@ -57,21 +57,12 @@ public final class ServerMain {
         }
         List<List<Object>> stream = null;
         if (!opts.async) {
-            stream = configure(opts, log);
+            stream = ClientMain.readConfig(opts, log, org.jfail2ban.config.Configurator.Request.start());
             if (stream == null) {
                 log.error("Could not start fail2ban-server");
                 return 255;
             }
         }
         return ServerRunner.run(opts, stream, detached, System.out, log);
-    }
-
-    private static List<List<Object>> configure(ClientCommandLine opts, ClientLog log) {
-        try {
-            return org.jfail2ban.config.Configurator.commands(opts.conf, null);
-        } catch (org.jfail2ban.config.ConfigException | RuntimeException e) {
-            log.error("Failed during configuration: " + e.getMessage());
-            return null;
-        }
     }
 }

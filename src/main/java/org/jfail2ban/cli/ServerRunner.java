@@ -12,6 +12,7 @@ import org.jfail2ban.server.ActionFactory;
 import org.jfail2ban.server.Server;
 import org.jfail2ban.server.ServerLog;
 import org.jfail2ban.server.ServerStartException;
+import org.jfail2ban.server.SystemLogBridge;
 
 /**
  * Runs a server in this process until it stops: fail2ban-server in the foreground (or once
@@ -45,7 +46,8 @@ final class ServerRunner {
             clog.error("Unable to log to " + opts.logtarget);
             return 255;
         }
-        Server server = new Server(clock, log, Version.COMPATIBLE, ActionFactory.load());
+        SystemLogBridge bridge = SystemLogBridge.install(log);
+        Server server = new Server(clock, log, Version.COMPATIBLE, ActionFactory.COMMAND);
         installSignals(server, log);
         AtomicBoolean configured = new AtomicBoolean(true);
         Runnable onReady = () -> {
@@ -73,6 +75,7 @@ final class ServerRunner {
             clog.error("Could not start server: " + e.getMessage());
             return 255;
         } finally {
+            bridge.close();
             log.close();
         }
         return configured.get() ? 0 : 255;

@@ -32,11 +32,24 @@ final class ServerReader {
     private static final Set<String> LEVELS = Set.of("CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "NOTICE",
             "INFO", "MSG", "DEBUG", "TRACEDEBUG", "HEAVYDEBUG", "NOTSET");
 
+    /** What fail2ban warns of when fail2ban.conf leaves them out (it names the default it takes). */
+    private static final Map<String, String> WARNED_DEFAULTS = defaults(
+            "socket", "/var/run/fail2ban/fail2ban.sock",
+            "pidfile", "/var/run/fail2ban/fail2ban.pid",
+            "loglevel", "INFO",
+            "logtarget", "/var/log/fail2ban.log",
+            "syslogsocket", "auto",
+            "allowipv6", "auto",
+            "dbfile", "/var/lib/fail2ban/fail2ban.sqlite3",
+            "dbpurgeage", "1d");
+
     private final IniSet cfg;
     private final ConfigTree tree;
+    private final List<String> warnings;
 
     ServerReader(ConfigTree tree, List<String> warnings) throws ConfigException {
         this.tree = tree;
+        this.warnings = warnings;
         this.cfg = tree.set("fail2ban").orElse(null);
         if (cfg == null) {
             warnings.add("Found no accessible config files for 'fail2ban' under " + tree.base + "; using defaults");
@@ -78,6 +91,14 @@ final class ServerReader {
      * loglevel, logtarget and syslogsocket.
      */
     List<List<Object>> commands(Map<String, String> overrides) throws ConfigException {
+        if (cfg != null && cfg.hasSection(DEFINITION)) {
+            for (Map.Entry<String, String> d : WARNED_DEFAULTS.entrySet()) {
+                if (get(d.getKey()) == null) {
+                    warnings.add("'" + d.getKey() + "' not defined in '" + DEFINITION + "'. Using default one: '"
+                            + d.getValue() + "'");
+                }
+            }
+        }
         Map<String, Object> opts = new LinkedHashMap<>();
         for (String k : List.of("loglevel", "logtarget", "syslogsocket")) {
             String v = overrides.get(k);

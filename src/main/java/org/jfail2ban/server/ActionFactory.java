@@ -1,28 +1,23 @@
 package org.jfail2ban.server;
 
-import java.util.ServiceLoader;
+import java.time.Clock;
 import org.jfail2ban.action.Action;
 import org.jfail2ban.action.CommandAction;
-import org.jfail2ban.ban.BanLedger;
+import org.jfail2ban.action.SharedTargets;
 
 /**
- * Makes the action of {@code set JAIL addaction NAME}: a command action from action.d by
- * default. The action work plugs in its own (native backends) by listing an implementation in
- * {@code META-INF/services/org.jfail2ban.server.ActionFactory}; {@link #load()} finds it.
+ * Makes the action of {@code set JAIL addaction NAME}: a command action from action.d (which
+ * is a native backend when its properties name one). Tests give their own.
  */
 @FunctionalInterface
 public interface ActionFactory {
 
-    ActionFactory COMMAND = (jail, name, ledger) -> new CommandAction(jail, name);
+    ActionFactory COMMAND = CommandAction::new;
 
     /**
-     * @param ledger the server's ban ledger: which jails still hold an address (an action that
-     *               does not know jails must keep an address blocked until the last one lets go)
+     * @param targets the server's one ledger of shared blocking targets: an address stays blocked
+     *                on a target jails share until the last jail's ban of it ends
+     * @param clock   the server's clock
      */
-    Action create(String jail, String name, BanLedger ledger);
-
-    /** The factory found through ServiceLoader, or {@link #COMMAND}. */
-    static ActionFactory load() {
-        return ServiceLoader.load(ActionFactory.class).findFirst().orElse(COMMAND);
-    }
+    Action create(String jail, String name, SharedTargets targets, Clock clock);
 }

@@ -1,92 +1,225 @@
 package org.jfail2ban.server;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jfail2ban.ban.Ban;
+import org.jfail2ban.ban.FailCounter;
 import org.jfail2ban.ban.Ticket;
+import org.jfail2ban.filter.IpAddr;
 import org.jfail2ban.source.FilePosition;
+import org.jfail2ban.store.BanData;
+import org.jfail2ban.store.BanHistory;
+import org.jfail2ban.store.BanRecord;
+import org.jfail2ban.store.Changes;
+import org.jfail2ban.store.Database;
+import org.jfail2ban.store.FailureRecord;
+import org.jfail2ban.store.JournalPosition;
+import org.jfail2ban.store.MergedBans;
 
 /**
- * Where the server writes what must survive a restart: bans and log positions. The store
- * (fail2ban's SQLite database) implements it; without a database ({@code dbfile = None}) the
- * server uses {@link #NONE}. Every method is called on the jail's own threads: a ban is written
- * before its actions run and before it is logged.
+ * The server's ban database ({@code dbfile}), or none ({@code dbfile = None}): what a jail
+ * keeps across restarts and crashes, in the store's terms. A jail writes each batch of its
+ * work as one {@link Changes} (failures, bans, log position) and acts on a ban only once that
+ * batch is durable.
+ *
+ * <p>A failing database never stops a jail: reads answer as if nothing were kept, and the error
+ * is logged. Thread-safe: the store serialises its work on its own thread.
  */
-public interface BanJournal extends AutoCloseable {
+final class BanJournal implements AutoCloseable {
 
-    /** Writes nothing and restores nothing. */
-    BanJournal NONE = new BanJournal() {
-    };
+    private final Database db;
+    private final Logger log;
 
-    /**
-     * Opens the journal of a database file. Found through {@link java.util.ServiceLoader}, so the
-     * store plugs in by listing its implementation in
-     * {@code META-INF/services/org.jfail2ban.server.BanJournal$Opener}.
-     */
-    interface Opener {
-        BanJournal open(Path file) throws IOException;
+    private BanJournal(Database db, Logger log) {
+        this.db = db;
+        this.log = log;
     }
 
-    /** What is known of an address over past bans, for the ipmatches/ipfailures tags. */
-    record History(int failures, List<String> matches) {
+    /** No database: nothing is written, nothing restored. */
+    static BanJournal none(Logger log) {
+        return new BanJournal(null, log);
     }
 
-    /** A jail was added (or re-added on reload). */
-    default void addJail(String jail) {
+    /** Opens {@code dbfile} (a path or {@code :memory:}); see {@link Database#open(String, Clock)}. */
+    static BanJournal open(String dbfile, Clock clock, Logger log) {
+        return new BanJournal(Database.open(dbfile, clock), log);
     }
 
-    /** A jail was stopped and removed. */
-    default void delJail(String jail) {
+    boolean enabled() {
+        return db != null;
     }
 
-    /** A ban was made; called before its actions run. Restored bans are not written again. */
-    default void addBan(String jail, Ban ban) {
+    // ---- writes
+
+    /** Queues the changes; the future completes once they are on disk (or failed, logged). */
+    CompletableFuture<Void> commit(String jail, Changes changes) {
+        if (db == null || changes.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return db.commitAsync(changes).whenComplete((v, e) -> {
+                if (e != null) {
+                    log.error("[%s] Writing to the database failed: %s", jail, message(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.error("[%s] Writing to the database failed: %s", jail, message(e));
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    /** A ban was lifted by hand; {@code id == null} means every ban of the jail. */
-    default void delBan(String jail, String id) {
+    /** Writes the changes and waits until they are on disk; a failure is logged. */
+    void commitNow(String jail, Changes changes) {
+        try {
+            commit(jail, changes).join();
+        } catch (RuntimeException e) {
+            // logged by commit
+        }
     }
 
-    /**
-     * The bans to restore when a jail starts, still due at {@code now} (epoch ms), with
-     * {@link Ticket#restored()} set. {@code banTime} is the jail's bantime in seconds.
-     */
-    default List<Ticket> currentBans(String jail, long now, long banTime) {
-        return List.of();
+    void addJail(String jail) {
+        run(() -> db.addJail(jail));
     }
 
-    /**
-     * Called before a new ban is made: the store may lengthen it (bantime.increment, from the
-     * jail's {@code bantime.*} settings in {@code banTimeExtra}) and set its ban count.
-     */
-    default Ticket prepareBan(String jail, Ticket ticket, long banTime, Map<String, Object> banTimeExtra) {
-        return ticket;
+    void delJail(String jail) {
+        run(() -> db.delJail(jail));
     }
 
-    /** Past failures and lines of an id, over all jails ({@code jail == null}) or one. */
-    default History history(String id, String jail) {
-        return null;
+    /** fail2ban marks every jail disabled when it opens the file; the jails it starts enable theirs. */
+    void delAllJails() {
+        run(() -> db.delAllJails());
     }
 
-    /** Where a log file was left, or null to read it as fail2ban would without a database. */
-    default FilePosition logPosition(String jail, Path file) {
-        return null;
+    void setMaxMatches(int max) {
+        if (db != null) {
+            db.setMaxMatches(max);
+        }
     }
 
-    /** A log file's position after a batch of lines. */
-    default void saveLogPosition(String jail, FilePosition position) {
+    void setPurgeAge(long seconds) {
+        if (db != null) {
+            db.setPurgeAge(seconds);
+        }
     }
 
-    default void setMaxMatches(int maxMatches) {
+    // ---- reads
+
+    /** The bans of a jail still due at {@code now} (epoch ms), as restored tickets. */
+    List<Ticket> currentBans(String jail, long now, long banTime, long maxBanTime) {
+        List<BanRecord> records = read(() -> db.currentBans(jail, Instant.ofEpochMilli(now), banTime, maxBanTime), List.of());
+        List<Ticket> out = new ArrayList<>(records.size());
+        for (BanRecord r : records) {
+            BanData d = r.data();
+            out.add(new Ticket(r.id(), IpAddr.parseOrNull(r.id()), r.timeOfBan().toEpochMilli(), d.failures(), d.failures(),
+                    d.matches(), tags(d), r.banTime(), Math.max(0, r.banCount() - 1), true));
+        }
+        return out;
     }
 
-    /** Seconds after which old bans are purged. */
-    default void setPurgeAge(long seconds) {
+    /** The failure counts of a jail whose last failure is after {@code since} (epoch ms). */
+    List<FailCounter.Count> failures(String jail, long since) {
+        List<FailureRecord> records = read(() -> db.failures(jail, Instant.ofEpochMilli(since)), List.of());
+        List<FailCounter.Count> out = new ArrayList<>(records.size());
+        for (FailureRecord f : records) {
+            BanData d = f.data();
+            out.add(new FailCounter.Count(f.id(), IpAddr.parseOrNull(f.id()), f.firstTime().toEpochMilli(),
+                    f.lastTime().toEpochMilli(), f.retry(), Math.max(1, d.failures()), d.matches(), tags(d)));
+        }
+        return out;
+    }
+
+    /** An id's past bans in one jail, or in all with {@code overall}: for bantime.increment. */
+    Optional<BanHistory> banHistory(String id, String jail, boolean overall) {
+        return read(() -> db.banHistory(id, jail, overall), Optional.empty());
+    }
+
+    /** An id's bans merged, for the ipmatches/ipfailures tags; null without a database. */
+    MergedBans mergedBans(String id, String jail) {
+        return read(() -> db.mergedBans(id, jail), null);
+    }
+
+    Optional<FilePosition> logPosition(String jail, String path) {
+        return read(() -> db.logPosition(jail, path), Optional.empty());
+    }
+
+    Optional<JournalPosition> journalPosition(String jail) {
+        return read(() -> db.journalPosition(jail), Optional.empty());
+    }
+
+    // ---- conversions
+
+    /** A ban as the store keeps it: its time, length, count and data (failures, lines, captured values). */
+    static BanRecord record(String jail, Ban ban) {
+        return record(jail, ban.ticket(), ban.banTime(), ban.banCount());
+    }
+
+    static BanRecord record(String jail, Ticket t, long banTime, int banCount) {
+        return new BanRecord(jail, t.id(), Instant.ofEpochMilli(t.time()), banTime, banCount, data(t.failures(), t.matches(), t.tags()));
+    }
+
+    /** A failure count as the store keeps it. */
+    static FailureRecord record(FailCounter.Count c) {
+        return new FailureRecord(c.id(), Instant.ofEpochMilli(c.first()), Instant.ofEpochMilli(c.last()), c.retry(),
+                data(c.failures(), c.matches(), c.tags()));
+    }
+
+    private static BanData data(int failures, List<String> matches, Map<String, String> tags) {
+        Map<String, Object> m = new LinkedHashMap<>(tags);
+        m.put("matches", matches);
+        m.put("failures", (long) failures);
+        return BanData.of(m);
+    }
+
+    /** The captured values of a ban's data (every text value but the lines). */
+    private static Map<String, String> tags(BanData d) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : d.map().entrySet()) {
+            if (e.getValue() instanceof String s && !e.getKey().equals("matches")) {
+                out.put(e.getKey(), s);
+            }
+        }
+        return out;
+    }
+
+    // ---- helpers
+
+    private void run(Runnable r) {
+        if (db == null) {
+            return;
+        }
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("Database operation failed: %s", message(e));
+        }
+    }
+
+    private <T> T read(Supplier<T> r, T none) {
+        if (db == null) {
+            return none;
+        }
+        try {
+            return r.get();
+        } catch (RuntimeException e) {
+            log.error("Reading the database failed: %s", message(e));
+            return none;
+        }
+    }
+
+    private static String message(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c.getMessage() != null ? c.getMessage() : c.toString();
     }
 
     @Override
-    default void close() {
+    public void close() {
+        run(() -> db.close());
     }
 }

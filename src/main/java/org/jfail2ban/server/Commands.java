@@ -277,10 +277,17 @@ final class Commands {
                 j.setLogEncoding(Values.arg(c, 2));
                 return quiet ? null : j.logEncoding();
             }
-            case "addjournalmatch", "deljournalmatch":
+            case "addjournalmatch", "deljournalmatch": {
                 // journal matches belong to a journal jail; a file jail keeps none, as in fail2ban
-                server.jail(name);
-                return quiet ? null : List.of();
+                Jail j = server.jail(name);
+                List<String> words = strings(c.subList(2, c.size()));
+                if (key.equals("addjournalmatch")) {
+                    j.addJournalMatch(words);
+                } else {
+                    j.delJournalMatch(words);
+                }
+                return quiet ? null : j.journalMatches();
+            }
             case "prefregex": {
                 Jail j = server.jail(name);
                 j.setPrefRegex(Values.arg(c, 2));
@@ -490,8 +497,7 @@ final class Commands {
             case "logencoding":
                 return server.jail(name).logEncoding();
             case "journalmatch":
-                server.jail(name);
-                return List.of();
+                return server.jail(name).journalMatches();
             case "ignoreself":
                 return server.jail(name).ignores().ignoreSelf();
             case "ignoreip":

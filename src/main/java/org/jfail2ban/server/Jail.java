@@ -1,43 +1,47 @@
 package org.jfail2ban.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
 import org.jfail2ban.action.Action;
 import org.jfail2ban.action.BanInfo;
 import org.jfail2ban.ban.Ban;
 import org.jfail2ban.ban.BanLedger;
+import org.jfail2ban.ban.BanTimeIncrement;
 import org.jfail2ban.ban.FailCounter;
 import org.jfail2ban.ban.IgnoreList;
 import org.jfail2ban.ban.Ticket;
+import org.jfail2ban.config.TimeSpan;
 import org.jfail2ban.filter.Failure;
 import org.jfail2ban.filter.Filter;
 import org.jfail2ban.filter.IpAddr;
@@ -45,27 +49,43 @@ import org.jfail2ban.protocol.LevelNames;
 import org.jfail2ban.protocol.PyRepr;
 import org.jfail2ban.source.FilePosition;
 import org.jfail2ban.source.FileSource;
+import org.jfail2ban.source.JournalSource;
+import org.jfail2ban.source.LogEncoding;
 import org.jfail2ban.source.LogLine;
+import org.jfail2ban.source.LogSource;
+import org.jfail2ban.store.BanHistory;
+import org.jfail2ban.store.Changes;
+import org.jfail2ban.store.JournalPosition;
 
 /**
  * One jail: a log source and a filter whose failures are counted per id, and the actions that
  * ban the ids reaching maxretry.
  *
  * <p>Threads: the source's thread runs the filter and the counting for every line (the jail's
- * one thread of truth for its failures); one action worker runs every ban, unban, start and stop
- * of the jail's actions in order, so an unban never overtakes its ban. Commands arrive on socket
- * threads; what they change is guarded by the jail's locks, and what they ban or unban they hand
- * to the worker and wait for.
+ * one thread of truth for its failures), and after each batch of lines writes what the batch
+ * produced — failure counts, bans, the log position — to the database in one transaction. One
+ * action worker runs every ban, unban, start and stop of the jail's actions in order, so an
+ * unban never overtakes its ban; it acts on a ban only once the ban is on disk, and hands the
+ * bans (and unbans) that are ready together to each action as one batch. Commands arrive on
+ * socket threads; what they change is guarded by the jail's locks, and what they ban or unban
+ * they hand to the worker and wait for.
  */
 final class Jail {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     private static final long DAY = 86_400_000L;
+    /** A batch whose lines gave a ban but no position (a rotated file's last lines) is written after this. */
+    private static final long LATE_FLUSH_MS = 200;
+    private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
 
     private final Server server;
     private final String name;
     private final String backend;
-    private final FileSource source;
+    private final LogSource source;
+    /** The source when it reads files, else null. */
+    private final FileSource files;
+    /** The source when it reads the systemd journal, else null. */
+    private final JournalSource journalSource;
     private final Logger jailLog;
     private final Logger filterLog;
     private final Logger actionsLog;
@@ -80,7 +100,14 @@ final class Jail {
     private final LinkedHashMap<String, Action> actions = new LinkedHashMap<>();
     /** Touched by the worker only. */
     private final Set<Action> startedActions = new HashSet<>();
-    private final ExecutorService worker;
+    private final ScheduledThreadPoolExecutor worker;
+
+    /** What the current batch of lines produced; the source thread fills it (and flushes it, under its lock). */
+    private final Pending pending = new Pending();
+    /** Bans and unbans waiting for the worker, which takes those ready together as one batch. */
+    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final SplittableRandom random = new SplittableRandom();
 
     private final Object idleLock = new Object();
     private boolean idle;
@@ -95,12 +122,32 @@ final class Jail {
     private String datePattern;
     private String useDns = "warn";
     private Object ignoreCommand = Boolean.FALSE;
+    /** The bantime.* options as set, for {@code get}; {@link #increment} is what they compute. */
     private final Map<String, Object> banExtra = new LinkedHashMap<>();
+    private volatile BanTimeIncrement increment = BanTimeIncrement.NONE;
 
     private Set<String> reloadLogs;
     private Set<String> reloadActions;
     private long nextOldLineWarning = Long.MIN_VALUE;
     private long nextFutureLineWarning = Long.MIN_VALUE;
+
+    /** Failures and bans of a batch of lines, not yet written. */
+    private static final class Pending {
+        final Set<String> touched = new LinkedHashSet<>();
+        final List<Ticket> tickets = new ArrayList<>();
+        boolean lateFlushScheduled;
+
+        boolean isEmpty() {
+            return touched.isEmpty() && tickets.isEmpty();
+        }
+    }
+
+    /** A ban for the worker (once {@code durable} is done), or a ban whose time is up ({@code due}). */
+    private record Event(Ticket ticket, CompletableFuture<Void> durable, Ban due) {
+        boolean isBan() {
+            return ticket != null;
+        }
+    }
 
     Jail(Server server, String name, String backend) {
         this.server = server;
@@ -113,20 +160,31 @@ final class Jail {
         if (name.length() >= 26) {
             jailLog.warning("Jail name %s might be too long and some commands might not function correctly. Please shorten", PyRepr.repr(name));
         }
-        this.source = new FileSource(backendOf(backend));
-        this.filter = new Filter(server.clock());
+        OptionSpec spec = OptionSpec.parse(backend);
+        if (spec.name().equalsIgnoreCase("systemd")) {
+            this.journalSource = journalOf(spec);
+            this.files = null;
+            this.source = journalSource;
+            journalSource.onPosition(p -> onPosition(c -> c.updateJournal(name, new JournalPosition(p.cursor(), p.time()))));
+        } else {
+            this.files = new FileSource(backendOf(spec), server.clock(), server.fileWatcher());
+            this.journalSource = null;
+            this.source = files;
+            files.onPosition(p -> onPosition(c -> c.updateLog(name, p)));
+        }
+        this.filter = new Filter(server.clock(), server.hostResolver());
         this.ignores = IgnoreList.system(server.clock());
-        source.onPosition(this::savePosition);
         server.ledger().setJailBanTime(name, banTime);
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.worker = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "f2b/a." + name);
             t.setDaemon(true);
             return t;
         });
+        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        worker.setRemoveOnCancelPolicy(true);
     }
 
-    private FileSource.Backend backendOf(String spec) {
-        OptionSpec o = OptionSpec.parse(spec);
+    private FileSource.Backend backendOf(OptionSpec o) {
         String kind = o.name().toLowerCase(Locale.ROOT);
         String opts = PyRepr.repr(new LinkedHashMap<>(o.options()));
         switch (kind) {
@@ -143,15 +201,31 @@ final class Jail {
                 }
                 return b;
             }
-            case "systemd":
-                jailLog.error("Backend 'systemd' failed to initialize: the journal source is not available yet");
-                throw new CommandException("Backend 'systemd' (the systemd journal) is not available yet in this "
-                        + "version; let the jail read a log file (backend auto, polling or pyinotify)");
             default:
                 String msg = "Unknown backend " + o.name() + ". Must be among ['pyinotify', 'gamin', 'polling', 'systemd'] or 'auto'";
                 jailLog.error("%s", msg);
                 throw new CommandException(msg);
         }
+    }
+
+    /** {@code backend = systemd[journalpath=..., journalfiles=..., journalflags=..., namespace=...]}. */
+    private JournalSource journalOf(OptionSpec o) {
+        if (!JournalSource.available()) {
+            jailLog.error("Backend 'systemd' failed to initialize: journalctl was not found");
+            throw new CommandException("Backend 'systemd' needs journalctl (package systemd), which was not found on the PATH");
+        }
+        JournalSource js = new JournalSource(server.clock(), "journalctl");
+        for (Map.Entry<String, String> e : o.options().entrySet()) {
+            try {
+                js.setOption(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                jailLog.error("%s", ex.getMessage());
+                throw new CommandException(ex.getMessage());
+            }
+        }
+        jailLog.info("Jail '%s' uses systemd %s", name, PyRepr.repr(new LinkedHashMap<>(o.options())));
+        jailLog.info("Initiated 'systemd' backend");
+        return js;
     }
 
     String name() {
@@ -162,7 +236,7 @@ final class Jail {
         return backend;
     }
 
-    BanJournal journal() {
+    BanJournal store() {
         return server.journal();
     }
 
@@ -230,11 +304,51 @@ final class Jail {
             filterLog.info("[%s] Ignore %s by %s", name, f.id(), why);
             return;
         }
-        filterLog.info("[%s] Found %s - %s", name, f.id(), timeText(t));
-        Ticket ticket = counter.add(f.id(), f.ip(), t, f.lines(), f.tags(), 1, now);
-        if (ticket != null) {
-            worker.execute(() -> ban(ticket));
+        int weight = failureWeight(f.id(), t);
+        if (weight == 0) {
+            return;
         }
+        filterLog.info("[%s] Found %s - %s", name, f.id(), timeText(t));
+        Ticket ticket = counter.add(f.id(), f.ip(), t, f.lines(), f.tags(), weight, now);
+        synchronized (pending) {
+            pending.touched.add(f.id());
+            if (ticket != null) {
+                pending.tickets.add(ticket);
+                if (!pending.lateFlushScheduled) {
+                    pending.lateFlushScheduled = true;
+                    later(this::lateFlush, LATE_FLUSH_MS);
+                }
+            }
+        }
+    }
+
+    /**
+     * How much a failure counts, as fail2ban's observer weighs it with {@code bantime.increment}:
+     * 1, or more for an id the database knows as banned before (2, 3, 5, 9 ... for 1, 2, 3, 4
+     * bans); 0 for a line from before the id's last ban, already counted then.
+     */
+    private int failureWeight(String id, long time) {
+        BanTimeIncrement inc = increment;
+        if (!inc.enabled() || !store().enabled()) {
+            return 1;
+        }
+        Optional<BanHistory> h = store().banHistory(id, name, false);
+        if (h.isEmpty()) {
+            return 1;
+        }
+        long lastBan = h.get().timeOfBan().toEpochMilli();
+        if (time <= lastBan) {
+            log("observer").debug("[%s] Ignore failure %s before last ban %s < %s, restored", name, id, timeText(time),
+                    timeText(lastBan));
+            return 0;
+        }
+        int maxRetry = counter.maxRetry();
+        int w = BanTimeIncrement.failureWeight(h.get().banCount(), maxRetry);
+        if (w > 1) {
+            log("observer").info("[%s] Found %s, bad - %s, %d # -> %d%s", name, id, timeText(time), h.get().banCount(), w,
+                    w >= maxRetry ? ", Ban" : "");
+        }
+        return w;
     }
 
     private static Function<String, String> tags(String id, IpAddr ip, Map<String, String> tags) {
@@ -249,98 +363,268 @@ final class Jail {
         return LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), server.clock().getZone()).format(TIME);
     }
 
-    private void savePosition(FilePosition p) {
-        try {
-            journal().saveLogPosition(name, p);
-        } catch (RuntimeException e) {
-            filterLog.error("Unable to save the position of %s: %s", p.path(), e);
+    // ---------------------------------------------------------------- batches: failures, bans, position
+
+    /**
+     * The source read a batch of lines up to this position: what they produced goes to the
+     * database with the position, in one transaction. After a crash the database then holds a
+     * batch whole or not at all, and the lines of a batch not kept are read again: each line
+     * counts exactly once.
+     */
+    private void onPosition(Consumer<Changes> position) {
+        synchronized (pending) {
+            flush(pending, position);
         }
     }
 
-    // ---------------------------------------------------------------- bans (on the worker)
+    /**
+     * The bans of lines that no position followed (the last lines of a rotated file) are not left
+     * waiting for the next line: they are written alone. Their failures wait for the position.
+     */
+    private void lateFlush() {
+        synchronized (pending) {
+            pending.lateFlushScheduled = false;
+            if (pending.tickets.isEmpty()) {
+                return;
+            }
+            Pending bans = new Pending();
+            bans.tickets.addAll(pending.tickets);
+            pending.tickets.clear();
+            flush(bans, null);
+        }
+    }
 
-    /** Bans a ticket; 1 when it is a new ban, 0 when it was banned already or is too old. */
-    private int ban(Ticket ticket) {
-        BanLedger ledger = server.ledger();
+    /** Writes a batch and hands its bans to the worker, which acts on them once the write is durable. */
+    private void flush(Pending p, Consumer<Changes> position) {
+        Written w = write(p, position);
+        for (Ticket t : w.bans()) {
+            post(new Event(t, w.durable(), null));
+        }
+    }
+
+    /** The bans of a batch and the write that must be durable before anything acts on them. */
+    private record Written(List<Ticket> bans, CompletableFuture<Void> durable) {
+    }
+
+    /** Writes a batch: its bans, then the counts of the ids it touched, then the position. */
+    private Written write(Pending p, Consumer<Changes> position) {
+        if (p.isEmpty() && position == null) {
+            return new Written(List.of(), DURABLE);
+        }
+        boolean keep = store().enabled();
+        Changes c = new Changes();
+        List<Ticket> bans = new ArrayList<>(p.tickets.size());
+        Set<String> banned = new HashSet<>();
         long now = server.clock().millis();
-        Ticket t = ticket;
-        if (!t.restored()) {
-            try {
-                t = journal().prepareBan(name, t, banTime, Map.copyOf(banExtra));
-            } catch (RuntimeException e) {
-                actionsLog.error("[%s] Failed to prepare the ban of %s: %s", name, t.id(), e);
+        for (Ticket t : p.tickets) {
+            banned.add(t.id());
+            Ticket ready = prepare(t, now);
+            if (ready == null) {
+                c.dropFailure(name, t.id());
+                continue;
+            }
+            if (keep && !ready.restored() && server.ledger().get(name, ready.id()) == null) {
+                c.addBan(BanJournal.record(name, ready, server.ledger().banTimeFor(name, ready), ready.banCount() + 1));
+            } else {
+                c.dropFailure(name, ready.id());
+            }
+            bans.add(ready);
+        }
+        if (keep) {
+            for (String id : p.touched) {
+                FailCounter.Count k = counter.count(id);
+                if (k != null) {
+                    c.putFailure(name, BanJournal.record(k));
+                } else if (!banned.contains(id)) {
+                    c.dropFailure(name, id);
+                }
+            }
+            if (position != null) {
+                position.accept(c);
             }
         }
-        long secs = ledger.banTimeFor(name, t);
+        p.touched.clear();
+        p.tickets.clear();
+        return new Written(bans, store().commit(name, c));
+    }
+
+    /**
+     * A ticket made ready to ban, as fail2ban's observer does: with {@code bantime.increment} its
+     * length and ban count from the id's history in the database (a ticket from lines older than
+     * the id's last ban was counted then, and is not written again); null when its ban would
+     * already be over.
+     */
+    private Ticket prepare(Ticket t, long now) {
+        long secs = server.ledger().banTimeFor(name, t);
+        BanTimeIncrement inc = increment;
+        if (!t.restored() && inc.enabled() && secs > 0 && store().enabled() && t.banTime() == Ticket.JAIL_BANTIME) {
+            Optional<BanHistory> h = store().banHistory(t.id(), name, inc.overallJails());
+            BanTimeIncrement.NewBan nb = inc.newBan(secs, h.orElse(null), random);
+            boolean seen = h.isPresent() && t.time() <= h.get().timeOfBan().toEpochMilli();
+            long length = nb.banTime() != secs ? nb.banTime() : Ticket.JAIL_BANTIME;
+            t = new Ticket(t.id(), t.ip(), t.time(), t.attempts(), t.failures(), t.matches(), t.tags(), length,
+                    nb.banCount() - 1, seen);
+            if (nb.banTime() != secs) {
+                String end = nb.banTime() < 0 ? "infinite" : timeText(t.time() + nb.banTime() * 1000);
+                actionsLog.notice("[%s] Increase Ban %s (%d # %s -> %s)", name, t.id(), nb.banCount(),
+                        nb.banTime() < 0 ? "permanent" : TimeSpan.format(nb.banTime()), end);
+                secs = nb.banTime();
+            }
+        }
         if (secs >= 0 && t.time() + secs * 1000 < now) {
             actionsLog.info("[%s] Ignore %s, expired bantime", name, t.id());
-            return 0;
+            return null;
         }
-        BanLedger.Added added = ledger.add(name, t);
-        Ban b = added.ban();
-        if (!added.isNew()) {
-            double diff = (t.time() - b.start()) / 1000.0;
-            int level = diff < 3 ? LevelNames.DEBUG : diff < 60 ? LevelNames.NOTICE : LevelNames.WARNING;
-            actionsLog.log(level, "[%s] %s already banned", name, t.id());
-            return 0;
-        }
-        banTotal.incrementAndGet();
-        if (!t.restored()) {
+        return t;
+    }
+
+    // ---------------------------------------------------------------- bans and unbans (on the worker)
+
+    private void post(Event e) {
+        events.add(e);
+        if (drainScheduled.compareAndSet(false, true)) {
             try {
-                journal().addBan(name, b);
-            } catch (RuntimeException e) {
-                actionsLog.error("[%s] Failed to store the ban of %s: %s", name, t.id(), e);
+                worker.execute(this::drain);
+            } catch (RejectedExecutionException ex) {
+                // the jail is stopping: its bans are lifted and the rest is kept in the database
+                drainScheduled.set(false);
             }
         }
-        actionsLog.notice("[%s] %sBan %s", name, t.restored() ? "Restore " : "", t.id());
-        BanInfo info = new TicketInfo(this, b);
+    }
+
+    private void later(Runnable task, long millis) {
+        try {
+            worker.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the jail is stopping
+        }
+    }
+
+    /** Takes every ban and unban ready now: runs of bans go to each action as one batch, runs of unbans too. */
+    private void drain() {
+        drainScheduled.set(false);
+        List<Event> run = new ArrayList<>();
+        Event e;
+        while ((e = events.poll()) != null) {
+            if (!run.isEmpty() && run.get(0).isBan() != e.isBan()) {
+                process(run);
+                run = new ArrayList<>();
+            }
+            run.add(e);
+        }
+        if (!run.isEmpty()) {
+            process(run);
+        }
+    }
+
+    private void process(List<Event> run) {
+        if (run.get(0).isBan()) {
+            banNow(run);
+            return;
+        }
+        long now = server.clock().millis();
+        List<Ban> lifted = new ArrayList<>();
+        for (Event e : run) {
+            Ban b = server.ledger().removeIfDue(name, e.due().id(), now);
+            if (b != null) {
+                lifted.add(b);
+            }
+        }
+        unban(lifted, actionSnapshot().entrySet(), true);
+    }
+
+    /**
+     * Bans tickets whose write is durable: each goes into the ledger (an id banned already is
+     * only prolonged), is logged, and the new ones go to each action as one batch. The number of
+     * new bans.
+     */
+    private int banNow(List<Event> run) {
+        BanLedger ledger = server.ledger();
+        List<BanInfo> infos = new ArrayList<>(run.size());
+        List<BanInfo> fresh = new ArrayList<>(run.size());
+        for (Event e : run) {
+            try {
+                e.durable().join();
+            } catch (RuntimeException ex) {
+                // logged by the store: a ban not kept still protects until the next restart
+            }
+            Ticket t = e.ticket();
+            BanLedger.Added added = ledger.add(name, t);
+            Ban b = added.ban();
+            if (!added.isNew()) {
+                double diff = (t.time() - b.start()) / 1000.0;
+                int level = diff < 3 ? LevelNames.DEBUG : diff < 60 ? LevelNames.NOTICE : LevelNames.WARNING;
+                actionsLog.log(level, "[%s] %s already banned", name, t.id());
+                continue;
+            }
+            banTotal.incrementAndGet();
+            actionsLog.notice("[%s] %sBan %s", name, t.restored() ? "Restore " : "", t.id());
+            BanInfo info = new TicketInfo(this, b);
+            infos.add(info);
+            if (!t.restored()) {
+                fresh.add(info);
+            }
+        }
+        if (infos.isEmpty()) {
+            return 0;
+        }
         for (Map.Entry<String, Action> e : actionSnapshot().entrySet()) {
-            if (t.restored() && Values.asBool(e.getValue().properties().getOrDefault("norestored", "false"))) {
+            boolean noRestored = Values.asBool(e.getValue().properties().getOrDefault("norestored", "false"));
+            List<BanInfo> todo = noRestored ? fresh : infos;
+            if (todo.isEmpty()) {
                 continue;
             }
             try {
-                e.getValue().ban(info);
+                e.getValue().banAll(todo);
             } catch (Exception ex) {
-                actionsLog.error("Failed to execute ban jail '%s' action '%s' info '%s': %s", name, e.getKey(), info, message(ex));
+                actionsLog.error("Failed to execute ban jail '%s' action '%s' info '%s': %s", name, e.getKey(), what(todo),
+                        message(ex));
             }
         }
-        return 1;
+        return infos.size();
+    }
+
+    /** The info of a batch for a log line: the ban itself when alone. */
+    private static Object what(List<BanInfo> infos) {
+        return infos.size() == 1 ? infos.get(0) : infos.size() + " bans from " + infos.get(0) + " to " + infos.get(infos.size() - 1);
     }
 
     private static String message(Exception e) {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    private void unban(Ban b, Collection<Map.Entry<String, Action>> acts, boolean log) {
-        if (log) {
-            actionsLog.notice("[%s] Unban %s", name, b.id());
+    /** Lifts bans in the given actions, all of them as one batch per action. */
+    private void unban(List<Ban> bans, Collection<Map.Entry<String, Action>> acts, boolean log) {
+        if (bans.isEmpty()) {
+            return;
         }
-        BanInfo info = new TicketInfo(this, b);
+        List<BanInfo> infos = new ArrayList<>(bans.size());
+        for (Ban b : bans) {
+            if (log) {
+                actionsLog.notice("[%s] Unban %s", name, b.id());
+            }
+            infos.add(new TicketInfo(this, b));
+        }
         for (Map.Entry<String, Action> e : acts) {
             try {
-                e.getValue().unban(info);
+                e.getValue().unbanAll(infos);
             } catch (Exception ex) {
-                actionsLog.error("Failed to execute unban jail '%s' action '%s' info '%s': %s", name, e.getKey(), info, message(ex));
+                actionsLog.error("Failed to execute unban jail '%s' action '%s' info '%s': %s", name, e.getKey(), what(infos),
+                        message(ex));
             }
         }
     }
 
     /** Called by the ledger's scheduler when a ban's time is up. */
     void expire(Ban due) {
-        if (worker.isShutdown()) {
-            return;
+        if (!worker.isShutdown()) {
+            post(new Event(null, null, due));
         }
-        worker.execute(() -> {
-            Ban b = server.ledger().removeIfDue(name, due.id(), server.clock().millis());
-            if (b != null) {
-                unban(b, actionSnapshot().entrySet(), true);
-            }
-        });
     }
 
     /**
      * Lifts every ban of the jail: each action that can flush all at once does so, the others
-     * unban one by one.
+     * get one batch of unbans.
      */
     private int flushBans(boolean fromJournal) {
         List<Ban> bans = server.ledger().removeAll(name);
@@ -357,11 +641,9 @@ final class Jail {
             oneByOne.add(e);
         }
         if (fromJournal) {
-            journal().delBan(name, null);
+            store().commitNow(name, new Changes().removeAllBans(name));
         }
-        for (Ban b : bans) {
-            unban(b, oneByOne, true);
-        }
+        unban(bans, oneByOne, true);
         return bans.size();
     }
 
@@ -370,10 +652,12 @@ final class Jail {
     }
 
     private <T> T onWorker(Callable<T> task) {
-        if (worker.isShutdown()) {
+        Future<T> f;
+        try {
+            f = worker.submit(task);
+        } catch (RejectedExecutionException e) {
             throw new CommandException("the jail '" + name + "' is stopped");
         }
-        Future<T> f = worker.submit(task);
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -387,44 +671,50 @@ final class Jail {
         }
     }
 
-    /** {@code set JAIL banip ID...}: the number of new bans. */
+    /** {@code set JAIL banip ID...}: the number of new bans; each is on disk before it is acted on. */
     int banIds(List<String> ids) {
         long now = server.clock().millis();
         return onWorker(() -> {
-            int n = 0;
+            Pending p = new Pending();
             for (String id : ids) {
                 IpAddr ip = IpAddr.parse(id);
-                n += ban(Ticket.manual(ip.toString(), ip.isValid() ? ip : null, now));
+                p.tickets.add(Ticket.manual(ip.toString(), ip.isValid() ? ip : null, now));
             }
-            return n;
+            Written w = write(p, null);
+            List<Event> run = new ArrayList<>();
+            for (Ticket t : w.bans()) {
+                run.add(new Event(t, w.durable(), null));
+            }
+            return run.isEmpty() ? 0 : banNow(run);
         });
     }
 
     /**
      * {@code set JAIL unbanip [--report-absent] ID...} and {@code unban ID...}: lifts bans by
-     * id, or every ban inside a network given as {@code 10.0.0.0/8}.
+     * id, or every ban inside a network given as {@code 10.0.0.0/8}; they leave the database
+     * too, as in fail2ban.
      */
     int unbanIds(List<String> ids, boolean ifExists) {
         return onWorker(() -> {
             List<String> missed = new ArrayList<>();
-            int n = 0;
+            List<Ban> lifted = new ArrayList<>();
+            Changes c = new Changes();
             for (String text : ids) {
                 IpAddr ip = IpAddr.parse(text);
                 String id = ip.toString();
-                journal().delBan(name, id);
+                c.removeBan(name, id);
                 Ban b = server.ledger().remove(name, id);
                 if (b != null) {
-                    unban(b, actionSnapshot().entrySet(), true);
-                    n++;
+                    lifted.add(b);
                     continue;
                 }
                 int inNet = 0;
                 if (ip.isValid() && !ip.isSingle()) {
                     for (Ban other : server.ledger().bans(name)) {
                         if (other.ip() != null && other.ip().isInNet(ip)) {
-                            journal().delBan(name, other.id());
+                            c.removeBan(name, other.id());
                             if (server.ledger().remove(name, other.id()) != null) {
-                                unban(other, actionSnapshot().entrySet(), true);
+                                lifted.add(other);
                                 inNet++;
                             }
                         }
@@ -436,12 +726,15 @@ final class Jail {
                         missed.add(text);
                     }
                 }
-                n += inNet;
             }
+            if (store().enabled()) {
+                store().commitNow(name, c);
+            }
+            unban(lifted, actionSnapshot().entrySet(), true);
             if (!missed.isEmpty()) {
                 throw new CommandException("not banned: " + PyRepr.repr(missed));
             }
-            return n;
+            return lifted.size();
         });
     }
 
@@ -450,15 +743,18 @@ final class Jail {
         return onWorker(() -> flushBans(true));
     }
 
-    /** {@code set JAIL attempt IP [LINE...]}: a failure counted by hand. */
+    /** {@code set JAIL attempt IP [LINE...]}: a failure counted by hand, written at once. */
     int attempt(String text, List<String> lines) {
         IpAddr ip = IpAddr.parse(text);
         long now = server.clock().millis();
         filterLog.info("[%s] Attempt %s - %s", name, ip, timeText(now));
         Ticket t = counter.add(ip.toString(), ip.isValid() ? ip : null, now, lines, Map.of(), Math.max(1, lines.size()), now);
-        if (t != null && !worker.isShutdown()) {
-            worker.execute(() -> ban(t));
+        Pending p = new Pending();
+        p.touched.add(ip.toString());
+        if (t != null) {
+            p.tickets.add(t);
         }
+        flush(p, null);
         return 1;
     }
 
@@ -481,7 +777,11 @@ final class Jail {
                 startAction(e.getKey(), e.getValue());
             }
         });
-        restoreBans();
+        restore();
+        if (journalSource != null) {
+            journalSource.setFindTime(Duration.ofMillis(Math.round(counter.findTime() * 1000)));
+            store().journalPosition(name).ifPresent(p -> journalSource.resumeAfter(p.cursor()));
+        }
         source.start(this::onLine);
         jailLog.info("Jail %s started", PyRepr.repr(name));
     }
@@ -499,24 +799,37 @@ final class Jail {
         }
     }
 
-    private void restoreBans() {
-        List<Ticket> restored;
-        try {
-            restored = journal().currentBans(name, server.clock().millis(), banTime);
-        } catch (RuntimeException e) {
-            jailLog.error("Restore bans failed: %s", e);
+    /**
+     * Takes back what the database kept: the failure counts still inside findtime, and the bans
+     * still due (expired ones are left out), which go to the actions as one batch.
+     */
+    private void restore() {
+        BanJournal st = store();
+        if (!st.enabled()) {
             return;
         }
-        for (Ticket t : restored) {
+        long now = server.clock().millis();
+        for (FailCounter.Count k : st.failures(name, now - Math.round(counter.findTime() * 1000))) {
+            counter.restore(k);
+        }
+        long bt = banTime();
+        List<Event> run = new ArrayList<>();
+        for (Ticket t : st.currentBans(name, now, bt, increment.maxBanTime(bt))) {
             if (ignores.check(t.id(), t.ip(), tags(t.id(), t.ip(), t.tags())) != null) {
                 filterLog.info("[%s] Ignore %s by ignore list (restored ban)", name, t.id());
                 continue;
             }
-            worker.execute(() -> ban(t));
+            run.add(new Event(t, DURABLE, null));
+        }
+        if (!run.isEmpty()) {
+            worker.execute(() -> banNow(run));
         }
     }
 
-    /** Stops reading, lifts the jail's bans in its actions, stops the actions; waits for all. */
+    /**
+     * Stops reading, lifts the jail's bans in its actions (a flush, or one batch of unbans) and
+     * stops the actions; waits for all. The bans stay in the database for the next start.
+     */
     void stop() {
         stopped = true;
         synchronized (idleLock) {
@@ -626,9 +939,7 @@ final class Jail {
                 }
             }
             if (!gone.isEmpty()) {
-                for (Ban b : server.ledger().bans(name)) {
-                    unban(b, gone.entrySet(), false);
-                }
+                unban(server.ledger().bans(name), gone.entrySet(), false);
                 for (Map.Entry<String, Action> e : gone.entrySet()) {
                     stopAction(e.getKey(), e.getValue());
                     synchronized (this) {
@@ -656,57 +967,18 @@ final class Jail {
                 return;
             }
         }
+        if (files == null) {
+            throw new CommandException("the jail '" + name + "' reads the systemd journal: it has no log files");
+        }
         Path p = Path.of(path);
         if (!Files.exists(p)) {
             throw new CommandException("[Errno 2] No such file or directory: " + PyRepr.repr(path));
         }
-        FilePosition resume = null;
-        if (!tail) {
-            try {
-                resume = journal().logPosition(name, p);
-            } catch (RuntimeException e) {
-                filterLog.error("Unable to read the position of %s: %s", path, e);
-            }
-        }
-        String hash = firstLineHash(p);
-        if (resume != null && !resume.firstLineHash().equals(hash)) {
-            resume = null;
-        }
-        long pos = 0;
-        try {
-            pos = resume != null ? resume.offset() : tail ? Files.size(p) : 0;
-        } catch (IOException e) {
-            pos = 0;
-        }
-        source.addPath(p, tail, resume);
+        // the source resumes there only when the file still starts with the same first line
+        FilePosition resume = store().logPosition(name, path).orElse(null);
+        files.addPath(p, tail, resume);
         synchronized (this) {
             logPaths.put(path, tail);
-        }
-        filterLog.info("Added logfile: %s (pos = %d, hash = %s)", PyRepr.repr(path), pos, hash);
-    }
-
-    /** MD5 of the file's first line, as fail2ban identifies a log across rotations. */
-    static String firstLineHash(Path p) {
-        try (InputStream in = Files.newInputStream(p)) {
-            MessageDigest md = MessageDigest.getInstance("MD5");
-            byte[] buf = new byte[4096];
-            boolean any = false;
-            int n;
-            outer:
-            while ((n = in.read(buf)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] == '\n') {
-                        md.update(buf, 0, i + 1);
-                        any = true;
-                        break outer;
-                    }
-                }
-                md.update(buf, 0, n);
-                any = true;
-            }
-            return any ? HexFormat.of().formatHex(md.digest()) : "";
-        } catch (IOException | NoSuchAlgorithmException e) {
-            return "";
         }
     }
 
@@ -716,17 +988,23 @@ final class Jail {
                 return;
             }
         }
-        source.removePath(Path.of(path));
+        files.removePath(Path.of(path));
         filterLog.info("Removed logfile: %s", PyRepr.repr(path));
     }
 
     String setLogEncoding(String value) {
-        String enc = value.equalsIgnoreCase("auto") ? Charset.defaultCharset().name() : value;
-        Charset cs = charset(enc);
-        if (cs == null) {
+        Charset cs;
+        try {
+            cs = LogEncoding.forName(value);
+        } catch (IllegalArgumentException e) {
             throw new CommandException("unknown encoding: " + value);
         }
-        source.setEncoding(cs);
+        String enc = value.equalsIgnoreCase("auto") ? cs.name() : value;
+        if (files != null) {
+            files.setEncoding(cs);
+        } else {
+            journalSource.setEncoding(cs);
+        }
         synchronized (this) {
             encoding = enc;
         }
@@ -734,20 +1012,42 @@ final class Jail {
         return enc;
     }
 
-    /** A charset by its Java or its Python name ({@code latin-1}, {@code utf_8}). */
-    static Charset charset(String name) {
-        for (String n : List.of(name, name.replace('_', '-'), name.replace("-", "").replace("_", ""), name.replace('-', '_'))) {
-            try {
-                return Charset.forName(n);
-            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-                // try the next spelling
-            }
-        }
-        return null;
-    }
-
     synchronized String logEncoding() {
         return encoding;
+    }
+
+    // ---------------------------------------------------------------- journal matches
+
+    /** {@code set JAIL addjournalmatch FIELD=value [+ ...]}; a file jail keeps none, as in fail2ban. */
+    void addJournalMatch(List<String> words) {
+        if (journalSource == null) {
+            return;
+        }
+        try {
+            journalSource.addMatch(words);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+    }
+
+    /** {@code set JAIL deljournalmatch [FIELD=value ...]}: one group, or all of them. */
+    void delJournalMatch(List<String> words) {
+        if (journalSource == null) {
+            return;
+        }
+        try {
+            if (words.isEmpty()) {
+                journalSource.clearMatches();
+            } else {
+                journalSource.removeMatch(words);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+    }
+
+    List<List<String>> journalMatches() {
+        return journalSource == null ? List.of() : journalSource.matches();
     }
 
     // ---------------------------------------------------------------- filter settings
@@ -889,8 +1189,14 @@ final class Jail {
     Number setFindTime(Object value) {
         Number n = Values.seconds(value);
         counter.setFindTime(n.doubleValue());
+        synchronized (filterLock) {
+            filter.setFindTime(n.longValue());
+        }
         synchronized (this) {
             findTime = n;
+        }
+        if (journalSource != null) {
+            journalSource.setFindTime(Duration.ofMillis(Math.round(n.doubleValue() * 1000)));
         }
         filterLog.info("  findtime: %s", PyRepr.str(n));
         return n;
@@ -962,6 +1268,12 @@ final class Jail {
     /** {@code set JAIL bantime.OPT VALUE}; an empty value removes the option. */
     void setBanTimeExtra(String opt, String value) {
         String v = value == null || value.isEmpty() ? null : value;
+        try {
+            // checked here: a formula or a span that cannot be computed is refused when set
+            increment = increment.with(opt, v);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
         synchronized (this) {
             if (v == null) {
                 banExtra.remove(opt);
@@ -995,7 +1307,8 @@ final class Jail {
                 }
                 throw new CommandException("Action " + actName + " already exists");
             }
-            a = server.actionFactory().create(name, actName, server.ledger());
+            a = server.actionFactory().create(name, actName, server.sharedTargets(), server.clock());
+            a.useSharedTargets(server.sharedTargets());
             actions.put(actName, a);
             if (reloadActions != null) {
                 reloadActions.add(actName);
@@ -1010,9 +1323,7 @@ final class Jail {
     void delAction(String actName) {
         Action a = action(actName);
         onWorker(() -> {
-            for (Ban b : server.ledger().bans(name)) {
-                unban(b, List.of(Map.entry(actName, a)), false);
-            }
+            unban(server.ledger().bans(name), List.of(Map.entry(actName, a)), false);
             stopAction(actName, a);
             return null;
         });
@@ -1144,7 +1455,8 @@ final class Jail {
         List<Object> filt = List.of(
                 List.of("Currently failed", (long) failedCount()),
                 List.of("Total failed", failTotal()),
-                List.of("File list", logPaths()));
+                files != null ? List.of("File list", logPaths())
+                        : List.of("Journal matches", List.of(journalSource.describeMatches())));
         List<Object> acts = new ArrayList<>();
         if (flavor.equals("short")) {
             acts.add(List.of("Currently banned", (long) bannedCount()));

@@ -11,15 +11,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jfail2ban.action.SharedTargets;
 import org.jfail2ban.ban.Ban;
 import org.jfail2ban.ban.BanLedger;
+import org.jfail2ban.filter.HostResolver;
 import org.jfail2ban.protocol.PyRepr;
 import org.jfail2ban.protocol.Reply;
+import org.jfail2ban.source.FileWatcher;
 
 /**
  * The daemon: holds every jail, the ban ledger, the log and the database settings, and
@@ -37,7 +38,12 @@ public final class Server {
     private final BanLedger ledger;
     private final Commands commands;
     private final Cymru cymru;
-    private final Supplier<Iterable<BanJournal.Opener>> openers;
+    /** One for the server: every action of every jail records its holds on shared targets here. */
+    private final SharedTargets targets = new SharedTargets();
+    private FileWatcher watcher;
+    private boolean watcherFailed;
+    /** One cache of host names for the filters of all jails (usedns). */
+    private final HostResolver resolver;
 
     /** Guards the set of jails and every change to it (add, start, stop, reload). */
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,7 +51,7 @@ public final class Server {
     /** Jails being reloaded: name to jail, or to null once the new configuration named it again. */
     private final Map<String, Jail> reloadState = new HashMap<>();
 
-    private volatile BanJournal journal = BanJournal.NONE;
+    private volatile BanJournal journal;
     private volatile String dbFile;
     private volatile long dbPurgeAge = 86_400;
     private volatile int dbMaxMatches = 10;
@@ -60,12 +66,10 @@ public final class Server {
      * @param actionFactory makes the actions {@code addaction} adds
      */
     public Server(Clock clock, ServerLog log, String version, ActionFactory actionFactory) {
-        this(clock, log, version, actionFactory, new Cymru(), () -> ServiceLoader.load(BanJournal.Opener.class));
+        this(clock, log, version, actionFactory, new Cymru());
     }
 
-    Server(Clock clock, ServerLog log, String version, ActionFactory actionFactory, Cymru cymru,
-            Supplier<Iterable<BanJournal.Opener>> openers) {
-        this.openers = openers;
+    Server(Clock clock, ServerLog log, String version, ActionFactory actionFactory, Cymru cymru) {
         this.clock = clock;
         this.log = log;
         this.serverLog = log.logger("fail2ban.server");
@@ -74,6 +78,8 @@ public final class Server {
         this.ledger = new BanLedger(clock);
         this.commands = new Commands(this);
         this.cymru = cymru;
+        this.journal = BanJournal.none(log.logger("fail2ban.database"));
+        this.resolver = new HostResolver(clock, java.time.Duration.ofSeconds(2));
         ledger.start(this::expire);
     }
 
@@ -109,6 +115,30 @@ public final class Server {
 
     ActionFactory actionFactory() {
         return actionFactory;
+    }
+
+    SharedTargets sharedTargets() {
+        return targets;
+    }
+
+    HostResolver hostResolver() {
+        return resolver;
+    }
+
+    /**
+     * The one inotify watcher the jails' file sources share (one thread for all), made on first
+     * use; null where inotify is not available, and the sources then poll.
+     */
+    synchronized FileWatcher fileWatcher() {
+        if (watcher == null && !watcherFailed) {
+            try {
+                watcher = new FileWatcher();
+            } catch (IOException e) {
+                watcherFailed = true;
+                serverLog.warning("inotify is not available (%s): the log files are polled", e.getMessage());
+            }
+        }
+        return watcher;
     }
 
     Cymru cymru() {
@@ -224,11 +254,18 @@ public final class Server {
             } catch (RuntimeException e) {
                 serverLog.error("Closing the database failed: %s", e);
             }
-            journal = BanJournal.NONE;
+            journal = BanJournal.none(log.logger("fail2ban.database"));
             if (l != null) {
                 l.removeSocket();
             }
             ledger.close();
+            resolver.close();
+            synchronized (this) {
+                if (watcher != null) {
+                    watcher.close();
+                    watcher = null;
+                }
+            }
             serverLog.info("Exiting Fail2ban");
         } finally {
             quitDone.countDown();
@@ -493,7 +530,7 @@ public final class Server {
         return dbFile;
     }
 
-    /** {@code set dbfile FILE|None}: only while no jail exists, as in fail2ban. */
+    /** {@code set dbfile FILE|:memory:|None}: only while no jail exists, as in fail2ban. */
     void setDbFile(String file) {
         lock.lock();
         try {
@@ -507,35 +544,23 @@ public final class Server {
             if (!jails.isEmpty()) {
                 throw new CommandException("Cannot change database when there are jails present");
             }
+            Logger dbLog = log.logger("fail2ban.database");
             journal.close();
-            journal = BanJournal.NONE;
+            journal = BanJournal.none(dbLog);
+            dbFile = null;
             if (none) {
-                dbFile = null;
                 return;
             }
-            Path p = Path.of(file);
-            if (p.isAbsolute() && p.getParent() != null && !Files.isDirectory(p.getParent())) {
-                try {
-                    Files.createDirectory(p.getParent());
-                } catch (IOException e) {
-                    throw new CommandException("cannot create the directory of " + file + ": " + e);
-                }
-            }
-            BanJournal opened = null;
-            for (BanJournal.Opener o : openers.get()) {
-                try {
-                    opened = o.open(p);
-                    break;
-                } catch (IOException e) {
-                    throw new CommandException("cannot open the database " + file + ": " + e.getMessage());
-                }
-            }
-            if (opened == null) {
-                serverLog.info("The ban database is not available in this version: bans are kept in memory only");
-                opened = BanJournal.NONE;
+            BanJournal opened;
+            try {
+                opened = BanJournal.open(file, clock, dbLog);
+            } catch (RuntimeException e) {
+                dbLog.error("Unable to open the database %s: %s", file, e.getMessage());
+                throw new CommandException("cannot open the database " + file + ": " + e.getMessage());
             }
             opened.setMaxMatches(dbMaxMatches);
             opened.setPurgeAge(dbPurgeAge);
+            opened.delAllJails();
             journal = opened;
             dbFile = file;
         } finally {

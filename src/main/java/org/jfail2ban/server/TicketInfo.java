@@ -9,6 +9,7 @@ import org.jfail2ban.action.BanInfo;
 import org.jfail2ban.ban.Ban;
 import org.jfail2ban.filter.IpAddr;
 import org.jfail2ban.protocol.PyRepr;
+import org.jfail2ban.store.MergedBans;
 
 /**
  * What a jail tells its actions about one ban. Tags are computed when an action first asks for
@@ -98,14 +99,15 @@ final class TicketInfo implements BanInfo {
         }
     }
 
-    private BanJournal.History history(boolean allJails) {
-        BanJournal.History h = null;
+    /** The id's bans merged over the database's history; without a database this ban's own. */
+    private MergedBans history(boolean allJails) {
+        MergedBans h = null;
         try {
-            h = jail.journal().history(ban.id(), allJails ? null : jail.name());
+            h = jail.store().mergedBans(ban.id(), allJails ? null : jail.name());
         } catch (RuntimeException e) {
             jail.log("actions").error("Failed to get %s bans merged, jail '%s': %s", allJails ? "all" : "jail", jail.name(), e);
         }
-        return h != null ? h : new BanJournal.History(ban.failures(), ban.matches());
+        return h != null ? h : new MergedBans(ban.id(), ban.failures(), ban.matches());
     }
 
     private static String hostName(IpAddr ip) {

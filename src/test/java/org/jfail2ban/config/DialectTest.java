@@ -207,7 +207,7 @@ class DialectTest {
     void missingLogsWarnWhenDumpingAndStopAStart() throws Exception {
         c.file("jail.conf", "[t]", "enabled = true", "filter = test", "logpath = /nonexistent/x.log");
         Configurator.Result r = Configurator.read(tmp, Configurator.Request.dump());
-        assertEquals(List.of("No actions were defined for t", "Have not found any log file for t jail"), r.warnings());
+        assertEquals(List.of("No actions were defined for t", "Have not found any log file for t jail"), jailWarnings(r));
         assertEquals("['start', 't']", org.jfail2ban.protocol.PyRepr.repr(r.commands().get(r.commands().size() - 1)));
         String msg = c.message(ConfigException.class);
         assertEquals(tmp + "/jail.conf line 4: [t] logpath: Have not found any log file for t jail (/nonexistent/x.log)", msg);
@@ -306,6 +306,20 @@ class DialectTest {
     void warningsForJailsWithoutFilterOrActions() throws Exception {
         c.file("jail.conf", "[t]", "enabled = true", "logpath = " + log);
         Configurator.Result r = Configurator.read(tmp, Configurator.Request.dump());
-        assertEquals(List.of("No filter set for jail t", "No actions were defined for t"), r.warnings());
+        assertEquals(List.of("No filter set for jail t", "No actions were defined for t"), jailWarnings(r));
+    }
+
+    /** The warnings but those of fail2ban.conf's options left to their defaults. */
+    private static List<String> jailWarnings(Configurator.Result r) {
+        return r.warnings().stream().filter(w -> !w.contains(" not defined in 'Definition'")).toList();
+    }
+
+    @Test
+    void serverOptionsLeftOutOfFail2banConfAreNamedWithTheirDefaults() throws Exception {
+        c.file("fail2ban.conf", "[Definition]", "loglevel = INFO", "logtarget = STDERR", "socket = /run/x.sock",
+                "pidfile = /run/x.pid", "syslogsocket = auto", "dbfile = :memory:", "dbpurgeage = 1d");
+        c.file("jail.conf", "[t]", "enabled = true", "filter = test", "action = test", "logpath = " + log);
+        Configurator.Result r = Configurator.read(tmp, Configurator.Request.dump());
+        assertEquals(List.of("'allowipv6' not defined in 'Definition'. Using default one: 'auto'"), r.warnings());
     }
 }

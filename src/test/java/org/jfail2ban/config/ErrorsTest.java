@@ -223,7 +223,8 @@ class ErrorsTest {
         jail("maxretry = many");
         Proc.Result r = Proc.run(List.of(Path.of("bin/fail2ban-client").toAbsolutePath().toString(), "-c", tmp.toString(), "-d"));
         assertEquals(255, r.exit(), r.err());
-        assertEquals("", r.out());
+        // fail2ban-client's words on stdout when its configuration cannot be read
+        assertEquals("ERROR: The configuration stream failed because of the invalid syntax.\n", r.out());
         assertTrue(r.err().contains(jail + " line 8: [t] maxretry: 'many' is not a whole number"), r.err());
     }
 }

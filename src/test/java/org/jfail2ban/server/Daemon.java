@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jfail2ban.protocol.Connection;
 import org.jfail2ban.protocol.Reply;
+import org.jfail2ban.testing.Jvm;
 import org.jfail2ban.testing.Proc;
 
 /**
@@ -35,22 +36,9 @@ final class Daemon implements AutoCloseable {
         this.log = dir.resolve("fail2ban.log");
     }
 
-    /** The classpath of the code under test (surefire gives it in a property). */
-    static String classpath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isEmpty() ? cp : System.getProperty("java.class.path");
-    }
-
-    static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
     /** A java command line for one of our entry points. */
     static List<String> javaCommand(String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classpath(), mainClass));
-        cmd.addAll(Arrays.asList(args));
-        return cmd;
+        return Jvm.command(mainClass, args);
     }
 
     /** Starts {@code fail2ban-server -f --async} and waits until it answers. */
@@ -130,19 +118,7 @@ final class Daemon implements AutoCloseable {
     }
 
     static boolean waitFor(Duration max, BooleanSupplier cond) {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            if (cond.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return cond.getAsBoolean();
+        return Jvm.waitFor(max, cond);
     }
 
     /** Asserts a condition comes true within a minute (generous: the test machine is shared). */

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import org.jfail2ban.protocol.Reply;
 import org.jfail2ban.protocol.Wire;
 import org.jfail2ban.testing.Proc;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -329,18 +328,31 @@ class DaemonProcessTest {
     }
 
     @Test
-    void clientStartReportsAConfigurationFailureWithoutStartingAServer() throws Exception {
+    void aConfigurationFailureStartsNoServer() throws Exception {
         Path conf = Files.createDirectories(tmp.resolve("conf"));
+        Files.createFile(tmp.resolve("auth.log"));
+        Files.writeString(conf.resolve("jail.conf"), "[sshd]\nenabled = true\nfilter = nosuch\nlogpath = "
+                + tmp.resolve("auth.log") + "\n");
         Path sock = tmp.resolve("run/f.sock");
-        Proc.Result r = Proc.run(Daemon.javaCommand("org.jfail2ban.cli.ClientMain", "-c", conf.toString(), "-s", sock.toString(),
-                "-p", tmp.resolve("run/f.pid").toString(), "--logtarget", "STDERR", "start"), tmp, Map.of(), null, 120);
+        List<String> base = List.of("-c", conf.toString(), "-s", sock.toString(), "-p", tmp.resolve("run/f.pid").toString(),
+                "--logtarget", "STDERR");
+        Proc.Result r = Proc.run(Daemon.javaCommand("org.jfail2ban.cli.ClientMain", concat(base, "start")), tmp, Map.of(), null, 120);
         assertEquals(255, r.exit());
-        assertTrue(r.err().contains("ERROR   Failed during configuration: "), r.err());
+        assertTrue(r.err().contains("ERROR   Failed during configuration: " + conf.resolve("jail.conf") + " line 3: [sshd] filter: "
+                + "filter 'nosuch' not found"), r.err());
+        assertFalse(Files.exists(sock));
+        Proc.Result test = Proc.run(Daemon.javaCommand("org.jfail2ban.cli.ClientMain", concat(base, "-t")), tmp, Map.of(), null, 120);
+        assertEquals(255, test.exit());
+        assertTrue(test.err().contains("ERROR   ERROR: test configuration failed"), test.err());
+        // the server alone (as the service runs it) exits with 255: systemd's RestartPreventExitStatus
+        Proc.Result server = Proc.run(Daemon.javaCommand("org.jfail2ban.cli.ServerMain", concat(base, "-xf", "start")), tmp,
+                Map.of(), null, 120);
+        assertEquals(255, server.exit(), server.toString());
+        assertTrue(server.err().contains("filter 'nosuch' not found"), server.err());
         assertFalse(Files.exists(sock));
     }
 
     @Test
-    @Disabled("enabled when configuration reading lands: Configurator.commands is a stub that throws")
     void clientStartStartsTheServerOnAConfigurationAndStopStopsIt() throws Exception {
         Path conf = Files.createDirectories(tmp.resolve("conf"));
         Path auth = Files.createFile(tmp.resolve("auth.log"));

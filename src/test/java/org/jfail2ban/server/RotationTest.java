@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * A steady stream of failure lines while the log is rotated, by rename-and-create and by
  * copytruncate: every failure is counted once, none lost, none twice.
  */
-@Disabled("needs the real FileSource (rotation, inotify): the foundation's stub polls by name and loses "
-        + "the lines of a rotation; enable when the source work lands")
 class RotationTest {
 
     private static final int LINES = 600;
