@@ -129,7 +129,7 @@ public final class Configurator {
         List<JailReader> enabled = new ArrayList<>();
         for (String name : names) {
             JailReader j = new JailReader(name, tree, jails, warnings);
-            j.read();
+            j.read(request.requireLogFiles());
             if (j.enabled()) {
                 j.check(referenced);
                 enabled.add(j);

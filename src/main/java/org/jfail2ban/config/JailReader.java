@@ -82,6 +82,8 @@ final class JailReader {
     private final List<String> warnings;
     private Map<String, Object> opts = new LinkedHashMap<>();
     private FilterReader filter;
+    /** Backend auto, no log file, a journalmatch: the jail reads the journal. */
+    private boolean journalFallback;
     /** ActionReader, or a ready command for a Python action. */
     private final List<Object> actions = new ArrayList<>();
 
@@ -97,7 +99,11 @@ final class JailReader {
     }
 
     /** Reads the jail (only as far as {@code enabled} when it is not). */
-    void read() throws ConfigException {
+    /**
+     * @param starting true when the commands start a server (a jail then needs its logs, or the
+     *     journal in their place); false for {@code -d}, which prints what fail2ban 1.0.2 prints
+     */
+    void read(boolean starting) throws ConfigException {
         Map<String, String> builtIn = new LinkedHashMap<>();
         builtIn.put("fail2ban_version", Configurator.FAIL2BAN_VERSION);
         builtIn.put("fail2ban_confpath", tree.base);
@@ -120,6 +126,10 @@ final class JailReader {
                 throw new ConfigException(at("filter") + "filter '" + spec.name() + "' not found: no "
                         + tree.candidates("filter.d/" + spec.name()));
             }
+            journalFallback = starting && journalInsteadOfMissingLogs(spec);
+            if (journalFallback) {
+                opts.put("backend", "systemd");
+            }
             filter.applyBackend((String) opts.get("backend"));
             filter.def.readOptions(opts, true);
             cfg.mergeSection(name, filter.def.combined(Set.of()), "known/", Origin.BUILT_IN);
@@ -129,6 +139,9 @@ final class JailReader {
         }
 
         opts = options(OPTIONS, DEFAULTS);
+        if (journalFallback) {
+            opts.put("backend", "systemd");
+        }
         if (filter != null) {
             filter.def.readOptions(opts, false);
         }
@@ -165,6 +178,40 @@ final class JailReader {
         if (actions.isEmpty()) {
             warnings.add("No actions were defined for " + name);
         }
+    }
+
+    /**
+     * Whether this jail reads the journal because none of its log files exists: backend
+     * {@code auto}, no file matched by logpath, and a journalmatch (the filter's, one given with
+     * the filter's name, or the jail's). Debian 12 has no /var/log/auth.log unless rsyslog is
+     * installed, and sshd logs to the journal only; fail2ban 1.1 switches such a jail to the
+     * journal, 1.0.2 refuses to start it. The switch is logged as a warning.
+     */
+    private boolean journalInsteadOfMissingLogs(OptionSpec spec) throws ConfigException {
+        if (!PyText.str(opts.getOrDefault("backend", "auto")).startsWith("auto")) {
+            return false;
+        }
+        boolean match = spec.options().containsKey("journalmatch") || cfg.hasOption(name, "journalmatch")
+                || filter.def.config().hasOption("Definition", "journalmatch");
+        if (!match) {
+            return false;
+        }
+        String logpath = cfg.get(name, "logpath");
+        if (logpath == null) {
+            return false;
+        }
+        for (String line : PyText.lines(logpath)) {
+            int sp = line.lastIndexOf(' ');
+            String path = sp < 0 ? line : line.substring(0, sp);
+            for (String p : Glob.expand(path)) {
+                if (ConfigTree.exists(p)) {
+                    return false;
+                }
+            }
+        }
+        warnings.add("Have not found any log file for " + name + " jail (" + logpath.strip().replace("\n", ", ")
+                + "); reading the systemd journal instead (backend = auto and the filter has a journalmatch)");
+        return true;
     }
 
     /** Reads options of the template from the jail section (DEFAULT behind it), typed. */

@@ -225,6 +225,29 @@ class DialectTest {
     }
 
     @Test
+    void autoBackendReadsTheJournalWhenNoLogFileExistsAndThereIsAJournalmatch() throws Exception {
+        c.file("filter.d/journal.conf", "[Definition]", "failregex = ^fail <HOST>$",
+                "journalmatch = _SYSTEMD_UNIT=ssh.service + _COMM=sshd");
+        c.file("jail.conf", "[t]", "enabled = true", "filter = journal", "logpath = /nonexistent/auth.log",
+                "[v]", "enabled = true", "filter = journal", "logpath = " + log);
+        Configurator.Result r = Configurator.read(tmp, Configurator.Request.start());
+        List<String> lines = new java.util.ArrayList<>();
+        r.commands().forEach(x -> lines.add(org.jfail2ban.protocol.PyRepr.repr(x)));
+        // t: no file, a journalmatch: the journal, said in a warning
+        assertTrue(lines.contains("['add', 't', 'systemd']"), lines.toString());
+        assertTrue(lines.contains("['set', 't', 'addjournalmatch', '_SYSTEMD_UNIT=ssh.service', '+', '_COMM=sshd']"));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("['set', 't', 'addlogpath'")));
+        assertTrue(jailWarnings(r).contains("Have not found any log file for t jail (/nonexistent/auth.log); reading the"
+                + " systemd journal instead (backend = auto and the filter has a journalmatch)"), jailWarnings(r).toString());
+        // v: its file exists, so it stays on the file
+        assertTrue(lines.contains("['add', 'v', 'auto']"), lines.toString());
+        assertTrue(lines.contains("['set', 'v', 'addlogpath', '" + log + "', 'head']"), lines.toString());
+        // u: no journalmatch to fall back on, so the start is refused as before
+        c.file("jail.conf", "[u]", "enabled = true", "filter = test", "logpath = /nonexistent/auth.log");
+        assertTrue(c.message(ConfigException.class).endsWith("[u] logpath: Have not found any log file for u jail (/nonexistent/auth.log)"));
+    }
+
+    @Test
     void bantimeFamilyAndIgnoreOptionsWithTheirTypes() throws Exception {
         c.file("jail.conf", "[DEFAULT]", "bantime.increment = yes", "bantime.factor = 2", "bantime.maxtime = 1w",
                 "bantime.overalljails = off", "ignoreself = 1", "ignoreip = 127.0.0.1/8 ::1,", "  192.0.2.0/24",

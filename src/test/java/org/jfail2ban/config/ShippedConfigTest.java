@@ -171,6 +171,17 @@ class ShippedConfigTest {
     }
 
     @Test
+    void aStartWithoutAuthLogReadsSshdFromTheJournal() throws Exception {
+        // Debian 12 without rsyslog: sshd logs to the journal only, and the shipped sshd jail
+        // must still start
+        Path dir = withLocal("[sshd]\nlogpath = " + tmp.resolve("no-such-auth.log") + "\n");
+        List<String> l = lines(Configurator.read(dir, Configurator.Request.start()).commands());
+        assertTrue(l.contains("['add', 'sshd', 'systemd']"), String.join("\n", l));
+        assertTrue(l.stream().noneMatch(x -> x.contains("addlogpath")), String.join("\n", l));
+        assertTrue(l.contains("['start', 'sshd']"));
+    }
+
+    @Test
     void recidiveCountsOurServersBansButNotItsOwnNorRestoredOnes() throws Exception {
         assertEquals(List.of("192.0.2.1", "2001:db8::5", "192.0.2.3"), found("recidive.conf",
                 "2026-11-22 10:00:00,123 fail2ban.actions        [123]: NOTICE  [sshd] Ban 192.0.2.1",
