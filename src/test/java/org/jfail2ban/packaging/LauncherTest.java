@@ -34,7 +34,9 @@ final class LauncherTest {
                 Packaging.installExecutable(p, root.resolve("usr/share/jfail2ban/bin").resolve(p.getFileName()));
             }
         }
-        Packaging.write(root.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        // the stand-in also says where the launchers keep their class-data-sharing archives
+        Packaging.write(root.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n"
+                + "echo \"JFAIL2BAN_CDS_DIR=$JFAIL2BAN_CDS_DIR\"\n");
         Packaging.installExecutable(root.resolve("java"), root.resolve("java"));
     }
 
@@ -45,9 +47,11 @@ final class LauncherTest {
     }
 
     private Proc.Result run(String conf, Path command, String... args) {
-        // env -u: the outcome must not depend on the environment the tests run in
+        // env -u: the outcome must not depend on the environment the tests run in; JFAIL2BAN_CDS=0:
+        // no training run, which would make the archive directory (/var/cache/jfail2ban) here
         List<String> cmd = new ArrayList<>(List.of("env", "-u", "JFAIL2BAN_CONF", "-u", "JFAIL2BAN_JAR",
-                "-u", "JAVA_HOME", "-u", "JFAIL2BAN_JAVA_OPTS", "JAVA=" + root.resolve("java")));
+                "-u", "JAVA_HOME", "-u", "JFAIL2BAN_JAVA_OPTS", "-u", "JFAIL2BAN_CDS_DIR", "JFAIL2BAN_CDS=0",
+                "JAVA=" + root.resolve("java")));
         if (conf != null) {
             cmd.add("JFAIL2BAN_CONF=" + conf);
         }
@@ -61,7 +65,9 @@ final class LauncherTest {
         int main = javaArgs.indexOf(mainClass);
         assertTrue(main > 1, "no " + mainClass + " in " + javaArgs);
         assertEquals(List.of("-cp", "/usr/share/jfail2ban/jfail2ban.jar"), javaArgs.subList(main - 2, main), javaArgs.toString());
-        return javaArgs.subList(main + 1, javaArgs.size());
+        // the stand-in's last line is the environment, not an argument
+        assertTrue(javaArgs.get(javaArgs.size() - 1).startsWith("JFAIL2BAN_CDS_DIR="), javaArgs.toString());
+        return javaArgs.subList(main + 1, javaArgs.size() - 1);
     }
 
     @Test
@@ -106,10 +112,23 @@ final class LauncherTest {
 
     @Test
     void javaOptionsOfTheEnvironmentReachTheJvm() {
-        Proc.Result r = Proc.run(List.of("env", "-u", "JFAIL2BAN_JAR", "JAVA=" + root.resolve("java"), "JFAIL2BAN_CONF=/etc/x",
+        Proc.Result r = Proc.run(List.of("env", "-u", "JFAIL2BAN_JAR", "JFAIL2BAN_CDS=0", "JAVA=" + root.resolve("java"), "JFAIL2BAN_CONF=/etc/x",
                 "JFAIL2BAN_JAVA_OPTS=-Xmx48m", root.resolve("usr/bin/fail2ban-server").toString(), "-xf", "start")).assertOk();
         List<String> args = List.of(r.out().split("\n"));
         assertTrue(args.indexOf("-Xmx48m") >= 0 && args.indexOf("-Xmx48m") < args.indexOf("-cp"), args.toString());
+    }
+
+    @Test
+    void classDataSharingArchivesAreACacheOutsideUsr() {
+        // /usr/share/jfail2ban is the package's: archives recorded beside the jar would outlive
+        // a purge; the service's CacheDirectory=jfail2ban makes this directory writable for it
+        List<String> args = javaArgs("/etc/x", "fail2ban-server", "-xf", "start");
+        assertEquals("JFAIL2BAN_CDS_DIR=/var/cache/jfail2ban", args.get(args.size() - 1));
+        assertEquals(List.of("jfail2ban"), Packaging.unitSettings(Packaging.file("jfail2ban.service")).get("CacheDirectory"));
+        // one given by the administrator wins
+        Proc.Result r = Proc.run(List.of("env", "-u", "JFAIL2BAN_JAR", "JFAIL2BAN_CDS=0", "JFAIL2BAN_CDS_DIR=/srv/cds",
+                "JAVA=" + root.resolve("java"), root.resolve("usr/bin/fail2ban-client").toString(), "ping")).assertOk();
+        assertTrue(r.out().endsWith("JFAIL2BAN_CDS_DIR=/srv/cds\n"), r.out());
     }
 
     @Test

@@ -103,6 +103,9 @@ final class ServiceUnitTest {
         assertTrue(s.get("ReadWritePaths").get(0).contains("/var/log"));
         assertEquals(List.of("fail2ban"), s.get("RuntimeDirectory"));
         assertEquals(List.of("fail2ban"), s.get("StateDirectory"));
+        // the launchers' class-data-sharing archives (/var/cache/jfail2ban), the only other
+        // directory the service writes
+        assertEquals(List.of("jfail2ban"), s.get("CacheDirectory"));
         // the JIT compiler needs writable and executable memory
         assertFalse(s.containsKey("MemoryDenyWriteExecute"));
         // fail2ban's way to run the daemon, so the daemon's own options keep their meaning
