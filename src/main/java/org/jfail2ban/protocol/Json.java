@@ -32,7 +32,11 @@ public final class Json {
          * words, floats as Python's repr, text other than control characters as it is.
          */
         PYTHON(", ", ": "),
-        /** Python's {@code json.dumps(v)} with its defaults: {@link #PYTHON}, all but ASCII escaped. */
+        /**
+         * Python's {@code json.dumps(v)} with its defaults, as fail2ban's client hands the
+         * options of a Python action over: {@link #PYTHON} with every character outside
+         * printable ASCII escaped ({@code \u00fc}, a surrogate pair for one beyond U+FFFF).
+         */
         PYTHON_ASCII(", ", ": ");
 
         private final String comma;
@@ -44,10 +48,12 @@ public final class Json {
         }
     }
 
-    /** Deepest nesting the socket accepts: commands are flat, so deeper means a hostile peer. */
-    private static final int WIRE_DEPTH = 64;
-    /** About where Python's own reader gives up (its recursion limit). */
-    private static final int PYTHON_DEPTH = 1000;
+    /**
+     * Deepest nesting read: commands and a ticket's data nest a few levels, so far deeper is
+     * a hostile peer or a damaged row, and the reader must not run out of the server's small
+     * thread stacks (-Xss256k) before it says so.
+     */
+    private static final int MAX_DEPTH = 64;
 
     private final String text;
     private final boolean python;
@@ -218,7 +224,7 @@ public final class Json {
     }
 
     private Object value(int depth) {
-        if (depth > (python ? PYTHON_DEPTH : WIRE_DEPTH)) {
+        if (depth > MAX_DEPTH) {
             throw fault("nested too deeply");
         }
         if (pos >= text.length()) {

@@ -83,6 +83,13 @@ class JsonTest {
         StringBuilder deep = new StringBuilder();
         deep.append("[".repeat(100)).append("]".repeat(100));
         assertThrows(IllegalArgumentException.class, () -> Json.parse(deep.toString()));
+        // a damaged data row must not exhaust the server's small thread stacks either
+        assertThrows(IllegalArgumentException.class, () -> Json.parsePython(deep.toString()));
+        assertEquals(64, depth(Json.parsePython("[".repeat(64) + "]".repeat(64))));
+    }
+
+    private static int depth(Object v) {
+        return v instanceof List<?> l ? 1 + (l.isEmpty() ? 0 : depth(l.get(0))) : 0;
     }
 
     @Test
