@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jfail2ban.protocol.Json;
 
 /**
  * One jail section of jail.conf and its overlays: its options, its filter, its actions, and the
@@ -163,7 +164,7 @@ final class JailReader {
                     actname = PyText.dropExtension(spec.name());
                 }
                 List<Object> cmd = new ArrayList<>(List.of("set", name, "addaction", actname,
-                        ConfigTree.join(ConfigTree.join(tree.base, "action.d"), spec.name()), JsonText.object(o)));
+                        ConfigTree.join(ConfigTree.join(tree.base, "action.d"), spec.name()), Json.write(o, Json.Style.PYTHON_ASCII)));
                 actions.add(cmd);
                 continue;
             }

@@ -1,5 +1,8 @@
 package org.jfail2ban.protocol;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +86,11 @@ public final class PyRepr {
         }
     }
 
-    /** Python 3 float repr: shortest round-trip digits, ".0" on integral values, "inf", "nan". */
+    /**
+     * Python 3 float repr: the shortest digits that read back as the same double (the nearest
+     * such when there are two), fixed notation for exponents -4 to 15 with ".0" on whole values,
+     * "1e+16" style beyond, "inf", "nan".
+     */
     static String floatRepr(double d) {
         if (Double.isNaN(d)) {
             return "nan";
@@ -92,23 +99,81 @@ public final class PyRepr {
             return d > 0 ? "inf" : "-inf";
         }
         if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-            return String.format("%.1f", d);
+            return d == 0 && 1 / d < 0 ? "-0.0" : (long) d + ".0";
         }
-        String s = Double.toString(d);
-        int e = s.indexOf('E');
-        if (e < 0) {
-            return s;
+        StringBuilder sb = new StringBuilder(24);
+        if (d < 0) {
+            sb.append('-');
+            d = -d;
         }
-        // Java writes 1.0E-5; Python writes 1e-05
-        String mant = s.substring(0, e);
-        if (mant.endsWith(".0")) {
-            mant = mant.substring(0, mant.length() - 2);
+        // Java's own digits are the shortest when there are at most 15 of them and d is normal
+        // (no two decimals of 15 digits name the same normal double); before Java 19 longer
+        // ones, and those of subnormals, may carry digits too many
+        String t = Double.toString(d);
+        int e = t.indexOf('E');
+        String mant = e < 0 ? t : t.substring(0, e);
+        int dot = mant.indexOf('.');
+        String digits = mant.substring(0, dot) + mant.substring(dot + 1);
+        int point = dot + (e < 0 ? 0 : Integer.parseInt(t.substring(e + 1)));
+        int lead = 0;
+        while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+            lead++;
         }
-        int exp = Integer.parseInt(s.substring(e + 1));
+        digits = stripZeros(digits.substring(lead));
+        point -= lead;
+        if (digits.length() > 15 || d < Double.MIN_NORMAL) {
+            BigDecimal shortest = shortest(d);
+            digits = stripZeros(shortest.unscaledValue().toString());
+            point = shortest.precision() - shortest.scale();
+        }
+        int exp = point - 1;
         if (exp >= -4 && exp < 16) {
-            return new java.math.BigDecimal(mant + "E" + exp).toPlainString();
+            if (point <= 0) {
+                sb.append("0.").append("0".repeat(-point)).append(digits);
+            } else if (point >= digits.length()) {
+                sb.append(digits).append("0".repeat(point - digits.length())).append(".0");
+            } else {
+                sb.append(digits, 0, point).append('.').append(digits, point, digits.length());
+            }
+        } else {
+            sb.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                sb.append('.').append(digits, 1, digits.length());
+            }
+            sb.append('e').append(exp < 0 ? '-' : '+');
+            if (Math.abs(exp) < 10) {
+                sb.append('0');
+            }
+            sb.append(Math.abs(exp));
         }
-        return mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        return sb.toString();
+    }
+
+    /** The fewest significant digits that read back as d (positive, finite), nearest first. */
+    private static BigDecimal shortest(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int p = 1; p < 17; p++) {
+            BigDecimal nearest = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (nearest.doubleValue() == d) {
+                return nearest;
+            }
+            // next to a power of two the gap below is half the gap above: the far side may fit
+            for (RoundingMode m : new RoundingMode[] {RoundingMode.DOWN, RoundingMode.UP}) {
+                BigDecimal other = exact.round(new MathContext(p, m));
+                if (other.doubleValue() == d) {
+                    return other;
+                }
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    }
+
+    private static String stripZeros(String digits) {
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        return digits.substring(0, end);
     }
 
     private static void appendStr(StringBuilder sb, String s) {

@@ -1,11 +1,16 @@
 package org.jfail2ban.store;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jfail2ban.protocol.Json;
 
 /**
  * A ticket's data dictionary as fail2ban keeps it with each ban: {@code failures} (the number of
@@ -39,7 +44,7 @@ public final class BanData {
 
     /** Data from a map of JSON values; null values are left out, sets become lists. */
     public static BanData of(Map<String, ?> data) {
-        return new BanData(Json.normalize(data));
+        return new BanData(normalize(data));
     }
 
     /** The usual data of a ban: the failure count and the matched lines. */
@@ -58,7 +63,7 @@ public final class BanData {
     public Map<String, Object> map() {
         Map<String, Object> m = map;
         if (m == null) {
-            m = trimMatches(Json.read(raw), maxMatches);
+            m = trimMatches(parse(raw), maxMatches);
             map = m;
         }
         return m;
@@ -138,7 +143,69 @@ public final class BanData {
         if (m == null && maxMatches < 0) {
             return raw.clone();
         }
-        return Json.write(map());
+        return Json.write(map(), Json.Style.PYTHON).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a data column, UTF-8 text or blob alike, as Python's json.loads. Like fail2ban, a
+     * value that is no JSON object becomes an empty dictionary rather than an error: one damaged
+     * row must not stop a restore.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return Map.of();
+        }
+        try {
+            Object v = Json.parsePython(new String(raw, StandardCharsets.UTF_8));
+            return v instanceof Map<?, ?> ? (Map<String, Object>) v : Map.of();
+        } catch (IllegalArgumentException e) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * A copy of a data map holding only JSON values of one kind each (Long for whole numbers,
+     * Double for the others, lists for sets as fail2ban writes them), so that data read back
+     * equals the data written.
+     */
+    static Map<String, Object> normalize(Map<String, ?> data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : data.entrySet()) {
+            if (e.getValue() != null) {
+                m.put(e.getKey(), normalizeValue(e.getValue()));
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Object normalizeValue(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double
+                || v instanceof BigInteger) {
+            return v;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Float || v instanceof BigDecimal) {
+            return ((Number) v).doubleValue();
+        }
+        if (v instanceof Collection<?>) {
+            List<Object> l = new ArrayList<>();
+            for (Object x : (Collection<?>) v) {
+                l.add(normalizeValue(x));
+            }
+            return Collections.unmodifiableList(l);
+        }
+        if (v instanceof Map<?, ?>) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                m.put(String.valueOf(e.getKey()), normalizeValue(e.getValue()));
+            }
+            return Collections.unmodifiableMap(m);
+        }
+        // anything else is kept by its text, as fail2ban's JSON adapter does
+        return v.toString();
     }
 
     @Override

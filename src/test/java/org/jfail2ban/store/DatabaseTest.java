@@ -353,6 +353,47 @@ class DatabaseTest {
         assertEquals(data, back);
     }
 
+    /**
+     * The data column holds the UTF-8 bytes Python's json.dumps(ensure_ascii=False) writes; NaN,
+     * 600 and 600.0 come back as they went; a row whose data is no JSON object still restores.
+     */
+    @Test
+    void dataColumnHoldsWhatPythonWritesAndDamagedDataDoesNotStopARestore() throws Exception {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("matches", List.of("j\u00fcrgen \u2603 \"q\"\t"));
+        m.put("failures", 3);
+        m.put("bantime", 600);
+        m.put("factor", 600.0);
+        m.put("score", Double.NaN);
+        m.put("limit", Double.NEGATIVE_INFINITY);
+        db.addBan(new BanRecord("sshd", "192.0.2.1", clock.instant(), 600, 1, BanData.of(m)));
+        db.addBan(ban("sshd", "192.0.2.2", T0, 600, 1, "y"));
+        db.close();
+        db = null;
+        String url = "jdbc:sqlite:" + dir.resolve("fail2ban.sqlite3");
+        try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement()) {
+            var rs = s.executeQuery("SELECT data FROM bans WHERE ip = '192.0.2.1'");
+            rs.next();
+            assertEquals("{\"matches\": [\"j\u00fcrgen \u2603 \\\"q\\\"\\t\"], \"failures\": 3, \"bantime\": 600, "
+                    + "\"factor\": 600.0, \"score\": NaN, \"limit\": -Infinity}",
+                    new String(rs.getBytes(1), java.nio.charset.StandardCharsets.UTF_8));
+            for (String table : List.of("bans", "bips")) {
+                s.executeUpdate("UPDATE " + table + " SET data = '{\"failures\": 2, \"matches\": [\"y\"' WHERE ip = '192.0.2.2'");
+            }
+        }
+        db = Database.open(dir.resolve("fail2ban.sqlite3"), clock);
+        List<BanRecord> back = sorted(db.currentBans("sshd", clock.instant(), 600, -1));
+        Map<String, Object> data = back.get(0).data().map();
+        assertEquals(3L, data.get("failures"));
+        assertEquals(600L, data.get("bantime"));
+        assertEquals(600.0, data.get("factor"));
+        assertTrue(((Double) data.get("score")).isNaN());
+        assertEquals(Double.NEGATIVE_INFINITY, data.get("limit"));
+        assertEquals(List.of("j\u00fcrgen \u2603 \"q\"\t"), back.get(0).data().matches());
+        assertEquals("192.0.2.2", back.get(1).id());
+        assertEquals(Map.of(), back.get(1).data().map());
+    }
+
     @Test
     void closedDatabaseRefusesWork() {
         db.close();
