@@ -548,7 +548,9 @@ public final class JournalSource implements LogSource {
         List<String> cmd = new ArrayList<>(List.of(journalctl, "--output=export",
                 "--output-fields=" + JournalEntry.outputFields(), "--no-pager", "--quiet"));
         if (plan.follow()) {
+            // without --no-tail, --follow shows at most 10 stored entries, even from a --cursor
             cmd.add("--follow");
+            cmd.add("--no-tail");
         }
         int fl = plan.flags() == null ? 0 : plan.flags();
         if (plan.path() != null) {

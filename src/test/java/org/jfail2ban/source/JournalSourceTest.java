@@ -303,6 +303,32 @@ class JournalSourceTest {
     }
 
     @Test
+    void followModeResumesWithEveryEntryWrittenMeanwhile() throws Exception {
+        Path j = Files.createDirectories(dir.resolve("j"));
+        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(1, "one")));
+        JournalSource first = source(j);
+        first.followDirectory(true);
+        first.start(lines);
+        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        JournalPosition last = awaitPosition(Instant.ofEpochSecond(T0 + 1));
+        first.close();
+        // more entries than journalctl --follow shows of what is stored unless told --no-tail
+        List<Entry> meanwhile = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 2; i < 27; i++) {
+            meanwhile.add(sshd(i, "entry " + i));
+            expected.add("srv sshd[" + (1000 + i) + "]: entry " + i);
+        }
+        JournalFiles.write(j.resolve("a.journal"), meanwhile);
+        JournalSource second = source(j);
+        second.followDirectory(true);
+        second.resumeAfter(last.cursor());
+        second.start(lines);
+        assertEquals(expected, lines.take(expected.size()));
+        assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
+    }
+
+    @Test
     void closingEndsJournalctlAndTheThread() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
         JournalSource s = readOneEntry(j, "a.journal");
@@ -340,7 +366,7 @@ class JournalSourceTest {
         s.addMatch(List.of("_SYSTEMD_UNIT=ssh.service", "_COMM=sshd", "+", "_COMM=sshd-session"));
         List<String> cmd = s.command(planOf(s), null);
         assertEquals(List.of("journalctl", "--output=export", "--output-fields=" + JournalEntry.outputFields(),
-                "--no-pager", "--quiet", "--follow", "--namespace=web", "--since=@1699999700.000000",
+                "--no-pager", "--quiet", "--follow", "--no-tail", "--namespace=web", "--since=@1699999700.000000",
                 "_SYSTEMD_UNIT=ssh.service", "_COMM=sshd", "+", "_COMM=sshd-session"), cmd);
 
         JournalSource d = new JournalSource(CLOCK, "journalctl");
