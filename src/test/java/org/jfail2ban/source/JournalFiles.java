@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes real journal files for tests: entries in the journal export format go through
@@ -32,15 +34,37 @@ public final class JournalFiles {
             return this;
         }
 
-        /** An entry logged at {@code epochMicros}, with no fields of its own yet. */
+        /**
+         * An entry logged at {@code epochMicros} (after 2001-09-09: its monotonic time, derived from
+         * it, must be positive, or systemd-journal-remote drops the entry), with no fields of its own yet.
+         */
         public static Entry at(long epochMicros) {
             return new Entry().set("__REALTIME_TIMESTAMP", Long.toString(epochMicros))
-                    .set("__MONOTONIC_TIMESTAMP", Long.toString(epochMicros - 1_600_000_000_000_000L))
+                    .set("__MONOTONIC_TIMESTAMP", Long.toString(epochMicros - 1_000_000_000_000_000L))
                     .set("_BOOT_ID", BOOT);
         }
     }
 
+    private static final Pattern SYSLOG = Pattern.compile("(\\S+) ([^\\s\\[]+?)(?:\\[(\\d+)\\])?: (.*)");
+
     private JournalFiles() {
+    }
+
+    /**
+     * Sets on {@code e} the fields from which the journal's formatting gives back {@code line}:
+     * host, identifier, PID and message when the line has them ({@code HOST IDENT[PID]: MESSAGE}),
+     * else the whole line as the message.
+     */
+    public static Entry fromLine(Entry e, String line) {
+        Matcher m = SYSLOG.matcher(line);
+        if (m.matches() && !m.group(2).equals("kernel")) {
+            e.set("_HOSTNAME", m.group(1)).set("SYSLOG_IDENTIFIER", m.group(2));
+            if (m.group(3) != null) {
+                e.set("_PID", m.group(3));
+            }
+            return e.set("MESSAGE", m.group(4));
+        }
+        return e.set("MESSAGE", line);
     }
 
     static byte[] export(List<Entry> entries) {
