@@ -78,25 +78,28 @@ class JournalDaemonTest {
     /** An entry logged now (each a microsecond after the one before). */
     private Entry now() {
         lastMicros = Math.max(lastMicros + 1, System.currentTimeMillis() * 1000);
-        return Entry.at(lastMicros).set("_HOSTNAME", "srv");
+        return Entry.at(lastMicros);
     }
 
     /** {@code n} failed logins of {@code ip} as sshd of ssh.service logs them. */
     private List<Entry> sshd(String ip, int n) {
         List<Entry> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            int p = pid++;
-            out.add(now().set("_SYSTEMD_UNIT", "ssh.service").set("_COMM", "sshd").set("SYSLOG_IDENTIFIER", "sshd")
-                    .set("_PID", Integer.toString(p)).set("MESSAGE", "Failed password for root from " + ip + " port 22 ssh2"));
+            out.add(sshd(now(), ip));
         }
         return out;
+    }
+
+    private Entry sshd(Entry e, String ip) {
+        return e.set("_HOSTNAME", "srv").set("_SYSTEMD_UNIT", "ssh.service").set("_COMM", "sshd").set("SYSLOG_IDENTIFIER", "sshd")
+                .set("_PID", Integer.toString(pid++)).set("MESSAGE", "Failed password for root from " + ip + " port 22 ssh2");
     }
 
     /** The same lines, forged by {@code logger -t sshd} in a login session: outside the journalmatch. */
     private List<Entry> forged(String ip, int n) {
         List<Entry> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(now().set("_SYSTEMD_UNIT", "session-7.scope").set("_COMM", "logger").set("SYSLOG_IDENTIFIER", "sshd")
+            out.add(now().set("_HOSTNAME", "srv").set("_SYSTEMD_UNIT", "session-7.scope").set("_COMM", "logger").set("SYSLOG_IDENTIFIER", "sshd")
                     .set("SYSLOG_PID", "4242").set("_PID", Integer.toString(pid++))
                     .set("MESSAGE", "Failed password for root from " + ip + " port 22 ssh2"));
         }
@@ -124,6 +127,13 @@ class JournalDaemonTest {
     @Test
     void bansAfterMaxretryAndSeesNothingOutsideTheJournalmatch() throws Exception {
         configure();
+        // failures of two hours ago, before the start: outside findtime (1h), never read
+        long twoHoursAgo = (System.currentTimeMillis() - 7_200_000) * 1000;
+        List<Entry> old = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            old.add(sshd(Entry.at(twoHoursAgo + i), "192.0.2.50"));
+        }
+        log(old);
         start();
         // forged lines first: were they read, 192.0.2.66 would be banned and the total be 6
         log(forged("192.0.2.66", 4), sshd("192.0.2.10", 2));
@@ -142,6 +152,7 @@ class JournalDaemonTest {
                 + "   `- Banned IP list:\t192.0.2.10\n", status());
         assertTrue(c.log().contains("[sshd] Found 192.0.2.10"), c.log());
         assertFalse(c.log().contains("192.0.2.66"), "the forged entries never reached the jail:\n" + c.log());
+        assertFalse(c.log().contains("192.0.2.50"), "entries older than findtime are not read at the start:\n" + c.log());
 
         // a match added at run time lets the forged ones in: the filter would have taken them
         c.client("set", "sshd", "addjournalmatch", "SYSLOG_IDENTIFIER=sshd").assertOk();
