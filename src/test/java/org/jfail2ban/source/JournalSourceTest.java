@@ -48,8 +48,17 @@ class JournalSourceTest {
 
     /** Writes one sshd entry to {@code file} in {@code j}, starts a source on {@code j} and reads it. */
     private JournalSource readOneEntry(Path j, String file) throws Exception {
+        return readOneEntry(j, file, false);
+    }
+
+    /** The same, with the source following the directory, and these journal matches. */
+    private JournalSource readOneEntry(Path j, String file, boolean follow, String... matches) throws Exception {
         JournalFiles.write(j.resolve(file), List.of(sshd(1, "one")));
         JournalSource s = source(j);
+        s.followDirectory(follow);
+        if (matches.length > 0) {
+            s.addMatch(List.of(matches));
+        }
         s.start(lines);
         assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
         return s;
@@ -228,12 +237,7 @@ class JournalSourceTest {
     @Test
     void followModeSeesAppendedEntries() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
-        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(1, "one")));
-        JournalSource s = source(j);
-        s.followDirectory(true);
-        s.addMatch(List.of("_COMM=sshd"));
-        s.start(lines);
-        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        JournalSource s = readOneEntry(j, "a.journal", true, "_COMM=sshd");
         JournalFiles.write(j.resolve("a.journal"), List.of(cron(2, "not me"), sshd(3, "three")));
         assertEquals(List.of("srv sshd[1003]: three"), lines.take(1));
         JournalFiles.write(j.resolve("b.journal"), List.of(sshd(4, "four")));
@@ -305,11 +309,7 @@ class JournalSourceTest {
     @Test
     void followModeResumesWithEveryEntryWrittenMeanwhile() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
-        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(1, "one")));
-        JournalSource first = source(j);
-        first.followDirectory(true);
-        first.start(lines);
-        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        JournalSource first = readOneEntry(j, "a.journal", true);
         JournalPosition last = awaitPosition(Instant.ofEpochSecond(T0 + 1));
         first.close();
         // more entries than journalctl --follow shows of what is stored unless told --no-tail
