@@ -182,10 +182,11 @@ public final class JournalSource implements LogSource {
         return String.join(" + ", groups);
     }
 
-    // ---- backend options: systemd[journalpath=..., journalfiles=..., journalflags=..., namespace=...]
+    // ---- backend options: systemd[journalpath=..., journalfiles=..., journalflags=..., namespace=..., journalmatch=...]
 
     /**
-     * Sets a backend option by its fail2ban name.
+     * Sets a backend option by its fail2ban name; {@code journalmatch} (ours) adds matches as
+     * {@link #addMatch} does, words separated by white space.
      *
      * @throws IllegalArgumentException for an unknown option or a bad value
      */
@@ -201,6 +202,12 @@ public final class JournalSource implements LogSource {
                 }
             }
             case "namespace" -> setNamespace(value == null || value.isBlank() ? null : value.trim());
+            // ours: matches given with the source itself, e.g. fail2ban-regex 'systemd-journal[journalmatch="..."]'
+            case "journalmatch" -> {
+                if (value != null && !value.isBlank()) {
+                    addMatch(List.of(value.trim().split("\\s+")));
+                }
+            }
             default -> throw new IllegalArgumentException("unknown option of backend systemd: " + name);
         }
     }
@@ -548,7 +555,9 @@ public final class JournalSource implements LogSource {
         List<String> cmd = new ArrayList<>(List.of(journalctl, "--output=export",
                 "--output-fields=" + JournalEntry.outputFields(), "--no-pager", "--quiet"));
         if (plan.follow()) {
+            // without --no-tail, --follow shows at most 10 stored entries, even from a --cursor
             cmd.add("--follow");
+            cmd.add("--no-tail");
         }
         int fl = plan.flags() == null ? 0 : plan.flags();
         if (plan.path() != null) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -16,8 +14,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.jfail2ban.source.JournalSource;
+import java.util.Locale;
+import org.jfail2ban.source.JournalFiles;
+import org.jfail2ban.source.JournalFiles.Entry;
 import org.jfail2ban.testing.Oracle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegexJournalTest {
 
-    private static final Path REMOTE = Path.of("/lib/systemd/systemd-journal-remote");
     /** 2005-08-14 10:00:00 UTC, and a fraction of a second. */
     private static final long T0 = 1124013600L;
 
@@ -42,37 +40,20 @@ class RegexJournalTest {
 
     @BeforeEach
     void writeJournal() throws Exception {
-        assumeTrue(JournalSource.available() && Files.isExecutable(REMOTE), "journalctl and systemd-journal-remote needed");
-        List<String[]> entries = List.of(
-                entry(0, 250_000, "ssh.service", "sshd", "Failed password for invalid user admin from 192.0.2.1 port 4242 ssh2"),
-                entry(1, 0, "cron.service", "CRON", "pam_unix(cron:session): session opened for user root"),
-                entry(2, 0, "ssh.service", "sshd", "Server listening on 0.0.0.0 port 22."),
-                entry(3, 500_000, "ssh.service", "sshd", "Failed password for root from 2001:db8::7 port 4244 ssh2"));
-        StringBuilder export = new StringBuilder();
-        long n = 0;
-        for (String[] e : entries) {
-            export.append("__CURSOR=s=0123;i=").append(++n).append('\n')
-                    .append("__REALTIME_TIMESTAMP=").append(e[0]).append('\n')
-                    .append("__MONOTONIC_TIMESTAMP=").append(n * 1_000_000).append('\n')
-                    .append("_BOOT_ID=0123456789abcdef0123456789abcdef\n")
-                    .append("_HOSTNAME=srv\n")
-                    .append("_SYSTEMD_UNIT=").append(e[1]).append('\n')
-                    .append("_COMM=").append(e[2].toLowerCase(java.util.Locale.ROOT)).append('\n')
-                    .append("SYSLOG_IDENTIFIER=").append(e[2]).append('\n')
-                    .append("_PID=").append(100 + n).append('\n')
-                    .append("MESSAGE=").append(e[3]).append("\n\n");
-        }
-        Path input = tmp.resolve("export.txt");
-        Files.writeString(input, export, StandardCharsets.UTF_8);
+        assumeTrue(JournalFiles.available(), "journalctl and systemd-journal-remote needed");
         journal = tmp.resolve("test.journal");
-        Process p = new ProcessBuilder(REMOTE.toString(), "--output=" + journal, "-")
-                .redirectInput(input.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "systemd-journal-remote: " + out);
+        JournalFiles.write(journal, List.of(
+                entry(1, 0, 250_000, "ssh.service", "sshd", "Failed password for invalid user admin from 192.0.2.1 port 4242 ssh2"),
+                entry(2, 1, 0, "cron.service", "CRON", "pam_unix(cron:session): session opened for user root"),
+                entry(3, 2, 0, "ssh.service", "sshd", "Server listening on 0.0.0.0 port 22."),
+                entry(4, 3, 500_000, "ssh.service", "sshd", "Failed password for root from 2001:db8::7 port 4244 ssh2")));
     }
 
-    private static String[] entry(int second, int micros, String unit, String ident, String message) {
-        return new String[] {Long.toString((T0 + second) * 1_000_000 + micros), unit, ident, message};
+    /** The {@code n}th entry, of PID 100 + n, logged {@code second} and {@code micros} after T0. */
+    private static Entry entry(int n, int second, int micros, String unit, String ident, String message) {
+        return Entry.at((T0 + second) * 1_000_000 + micros).set("_HOSTNAME", "srv").set("_SYSTEMD_UNIT", unit)
+                .set("_COMM", ident.toLowerCase(Locale.ROOT)).set("SYSLOG_IDENTIFIER", ident)
+                .set("_PID", Integer.toString(100 + n)).set("MESSAGE", message);
     }
 
     private static String run(String... args) {
@@ -110,6 +91,11 @@ class RegexJournalTest {
         String plain = run(log, "Failed password for .* from <HOST>");
         assertTrue(plain.contains("Lines: 4 lines, 0 ignored, 2 matched, 2 missed"), "no journal match: all entries; " + plain);
         assertTrue(!plain.contains("Date template hits:"), "entries come with their time: no date detector; " + plain);
+
+        String inLog = run("systemd-journal[journalfiles=" + journal + ", journalmatch=\"_SYSTEMD_UNIT=cron.service + _PID=103\"]",
+                "listening on <HOST>");
+        assertTrue(inLog.contains("Lines: 2 lines, 0 ignored, 1 matched, 1 missed"), "matches given with the LOG: " + inLog);
+        assertTrue(inLog.contains("|  " + iso(1, 0) + " srv CRON[102]: pam_unix(cron:session): session opened for user root"), inLog);
 
         String m = run("-c", etc, "-m", "_SYSTEMD_UNIT=cron.service", log, "sshd");
         assertTrue(m.contains("Use    journal match : _SYSTEMD_UNIT=cron.service\n"), m);

@@ -49,18 +49,18 @@ import org.junit.jupiter.api.TestFactory;
  */
 class RegexSamplesTest {
 
-    private static final long TEST_NOW = 1124013600L;
+    static final long TEST_NOW = 1124013600L;
     private static final String TEST_NOW_STR = "2005-08-14T10:00:00";
     private static final ZoneId ZONE = ZoneId.of("CET");
     /** The regexes of Python's strptime for %Y-%m-%dT%H:%M:%S and an optional .%f, tried in the same order. */
     private static final Pattern SAMPLE_TIME = Pattern.compile("(\\d\\d\\d\\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\\d|0[1-9]|[1-9]| [1-9])"
             + "T(2[0-3]|[01]\\d|\\d):([0-5]\\d|\\d):(6[01]|[0-5]\\d|\\d)(?:\\.([0-9]{1,6}))?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern ANNOTATION = Pattern.compile("#+ ?(failJSON|(?:file|filter)Options|addFILE):(.+)");
+    static final Pattern ANNOTATION = Pattern.compile("#+ ?(failJSON|(?:file|filter)Options|addFILE):(.+)");
     private static final Map<String, String> REPORT = new TreeMap<>();
     private static final List<Path> TEMP = new ArrayList<>();
 
     /** A filter built for one option combination, with the failregexes its samples used. */
-    private static final class Built {
+    static final class Built {
         final Filter filter;
         final String datePattern;
         final Set<Integer> used = new HashSet<>();
@@ -292,7 +292,7 @@ class RegexSamplesTest {
     }
 
     /** fail2ban's checks of one line: null when it behaves as annotated. */
-    private static String check(Map<String, Object> faildata, List<Filter.Match> found) {
+    static String check(Map<String, Object> faildata, List<Filter.Match> found) {
         boolean match = Boolean.TRUE.equals(faildata.get("match"));
         if (found.isEmpty()) {
             return match ? "Line not matched when should have" : null;
@@ -439,7 +439,7 @@ class RegexSamplesTest {
         }
     }
 
-    private static Built build(String name, Path basedir, Map<String, String> opts) {
+    static Built build(String name, Path basedir, Map<String, String> opts) {
         Clock clock = Clock.fixed(Instant.ofEpochSecond(TEST_NOW), ZONE);
         Filter f = new Filter(clock);
         f.setReturnRawHost(true);
@@ -461,12 +461,12 @@ class RegexSamplesTest {
     }
 
     /** Python's str() of a dict of str, as fail2ban names a filter's option combination. */
-    private static String pyDict(Map<String, String> m) {
+    static String pyDict(Map<String, String> m) {
         return org.jfail2ban.protocol.PyRepr.repr(m);
     }
 
     /** The lines of a sample log as fail2ban reads them (UTF-8, the last line even without its newline). */
-    private static List<String> readLines(Path p) throws IOException {
+    static List<String> readLines(Path p) throws IOException {
         String all = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
         for (String l : all.split("\n", -1)) {
@@ -483,12 +483,12 @@ class RegexSamplesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
+    static Map<String, Object> asMap(Object o) {
         return o instanceof Map ? new LinkedHashMap<>((Map<String, Object>) o) : new LinkedHashMap<>();
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Object> asList(Object o) {
+    static List<Object> asList(Object o) {
         return (List<Object>) o;
     }
 }

@@ -17,11 +17,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jfail2ban.testing.Jvm;
 import org.jfail2ban.testing.Proc;
 import org.junit.jupiter.api.Tag;
@@ -59,7 +57,9 @@ class SshBanTest {
         assumeTrue(installed("/usr/sbin/sshd") && installed("/usr/bin/sshpass") && installed("/usr/sbin/nft"),
                 "needs openssh-server, sshpass and nftables (scripts/install-deps)");
         Path auth = Files.createFile(tmp.resolve("auth.log"));
-        conf = copyShippedConfig();
+        // our configuration as shipped, copied: only the .local files of the test change it
+        conf = tmp.resolve("conf");
+        TestConf.copyShippedConfig(conf);
         Files.writeString(conf.resolve("fail2ban.local"), String.join("\n", "[Definition]",
                 "logtarget = " + tmp.resolve("fail2ban.log"),
                 "socket = " + tmp.resolve("run/fail2ban.sock"),
@@ -114,23 +114,6 @@ class SshBanTest {
                 sshd.destroyForcibly();
             }
         }
-    }
-
-    /** Our configuration as shipped, copied: only the .local files of the test change it. */
-    private Path copyShippedConfig() throws IOException {
-        Path from = Path.of("config").toAbsolutePath();
-        Path to = tmp.resolve("conf");
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-        return to;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.jfail2ban.testing.Jvm;
 import org.jfail2ban.testing.Oracle;
 import org.jfail2ban.testing.Proc;
@@ -18,7 +19,8 @@ import org.jfail2ban.testing.Proc;
  * A configuration directory for a whole daemon in a temporary directory: fail2ban.conf with the
  * socket, pidfile, log and database there, a filter {@code test} for sshd's "Failed password"
  * lines, an action {@code rec} that writes each event to {@code actions.txt}, and a jail
- * {@code test} on {@code auth.log}. Both our tools and the Python fail2ban read it.
+ * {@code test} on {@code auth.log}. Both our tools and the Python fail2ban read it. Or our
+ * shipped configuration with only .local files of the test ({@link #shipped}).
  */
 final class TestConf {
 
@@ -52,12 +54,7 @@ final class TestConf {
         c.write("fail2ban.conf", "[Definition]", "loglevel = INFO", "logtarget = " + c.serverLog, "syslogsocket = auto",
                 "socket = " + c.socket, "pidfile = " + c.pidfile, "allowipv6 = auto", "dbfile = " + c.db, "dbpurgeage = 1d");
         c.write("filter.d/test.conf", "[Definition]", "failregex = Failed password for \\S+ from <HOST> port");
-        c.write("action.d/rec.conf", "[Definition]",
-                "actionstart = echo start >> <target>",
-                "actionstop = echo stop >> <target>",
-                "actionban = echo ban <ip> >> <target>",
-                "actionunban = echo unban <ip> >> <target>",
-                "[Init]", "target = " + c.rec);
+        c.writeRecordingAction();
         c.write("jail.conf", "[test]", "enabled = true", "filter = test", "action = rec", "logpath = " + c.auth,
                 "backend = auto", "maxretry = 3", "findtime = 1h", "bantime = 1h");
         if (jailOptions.length > 0) {
@@ -67,6 +64,45 @@ final class TestConf {
         }
         Files.writeString(c.auth, "");
         return c;
+    }
+
+    /**
+     * Our configuration as shipped (the repository's {@code config/}), copied, with a
+     * fail2ban.local that puts socket, pidfile, log and database here, the action {@code rec},
+     * and {@code jailLocal} as jail.local: only .local files change what we ship.
+     */
+    static TestConf shipped(Path dir, String... jailLocal) throws IOException {
+        TestConf c = new TestConf(dir);
+        copyShippedConfig(c.conf);
+        c.write("fail2ban.local", "[Definition]", "logtarget = " + c.serverLog, "socket = " + c.socket,
+                "pidfile = " + c.pidfile, "dbfile = " + c.db);
+        c.writeRecordingAction();
+        c.write("jail.local", jailLocal);
+        return c;
+    }
+
+    /** Copies the repository's {@code config/} to {@code to}. */
+    static void copyShippedConfig(Path to) throws IOException {
+        Path from = Path.of("config").toAbsolutePath();
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.sorted().toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+
+    private void writeRecordingAction() throws IOException {
+        write("action.d/rec.conf", "[Definition]",
+                "actionstart = echo start >> <target>",
+                "actionstop = echo stop >> <target>",
+                "actionban = echo ban <ip> >> <target>",
+                "actionunban = echo unban <ip> >> <target>",
+                "[Init]", "target = " + rec);
     }
 
     void write(String file, String... lines) throws IOException {

@@ -118,7 +118,7 @@ class JournalFormatTest {
             List<Entry> entries = new ArrayList<>();
             int i = 0;
             for (String line : s.getValue()) {
-                entries.add(fromLine(entry(i++), line));
+                entries.add(JournalFiles.fromLine(entry(i++), line));
             }
             JournalFiles.write(j.resolve("sample.journal"), entries);
             List<String> ours = readAll(j, entries.size(), StandardCharsets.UTF_8).stream().map(LogLine::text).toList();
@@ -128,21 +128,6 @@ class JournalFormatTest {
             total += ours.size();
         }
         assertTrue(total > 100, "only " + total + " sample lines");
-    }
-
-    private static final Pattern SYSLOG = Pattern.compile("(\\S+) ([^\\s\\[]+?)(?:\\[(\\d+)\\])?: (.*)");
-
-    /** An entry whose formatting gives {@code line}: host, identifier, PID and message when it has them. */
-    static Entry fromLine(Entry e, String line) {
-        Matcher m = SYSLOG.matcher(line);
-        if (m.matches() && !m.group(2).equals("kernel")) {
-            e.set("_HOSTNAME", m.group(1)).set("SYSLOG_IDENTIFIER", m.group(2));
-            if (m.group(3) != null) {
-                e.set("_PID", m.group(3));
-            }
-            return e.set("MESSAGE", m.group(4));
-        }
-        return e.set("MESSAGE", line);
     }
 
     /** The lines of the oracle's sample logs meant for the journal (logtype journal). */

@@ -48,8 +48,17 @@ class JournalSourceTest {
 
     /** Writes one sshd entry to {@code file} in {@code j}, starts a source on {@code j} and reads it. */
     private JournalSource readOneEntry(Path j, String file) throws Exception {
+        return readOneEntry(j, file, false);
+    }
+
+    /** The same, with the source following the directory, and these journal matches. */
+    private JournalSource readOneEntry(Path j, String file, boolean follow, String... matches) throws Exception {
         JournalFiles.write(j.resolve(file), List.of(sshd(1, "one")));
         JournalSource s = source(j);
+        s.followDirectory(follow);
+        if (matches.length > 0) {
+            s.addMatch(List.of(matches));
+        }
         s.start(lines);
         assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
         return s;
@@ -228,12 +237,7 @@ class JournalSourceTest {
     @Test
     void followModeSeesAppendedEntries() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
-        JournalFiles.write(j.resolve("a.journal"), List.of(sshd(1, "one")));
-        JournalSource s = source(j);
-        s.followDirectory(true);
-        s.addMatch(List.of("_COMM=sshd"));
-        s.start(lines);
-        assertEquals(List.of("srv sshd[1001]: one"), lines.take(1));
+        JournalSource s = readOneEntry(j, "a.journal", true, "_COMM=sshd");
         JournalFiles.write(j.resolve("a.journal"), List.of(cron(2, "not me"), sshd(3, "three")));
         assertEquals(List.of("srv sshd[1003]: three"), lines.take(1));
         JournalFiles.write(j.resolve("b.journal"), List.of(sshd(4, "four")));
@@ -303,6 +307,28 @@ class JournalSourceTest {
     }
 
     @Test
+    void followModeResumesWithEveryEntryWrittenMeanwhile() throws Exception {
+        Path j = Files.createDirectories(dir.resolve("j"));
+        JournalSource first = readOneEntry(j, "a.journal", true);
+        JournalPosition last = awaitPosition(Instant.ofEpochSecond(T0 + 1));
+        first.close();
+        // more entries than journalctl --follow shows of what is stored unless told --no-tail
+        List<Entry> meanwhile = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 2; i < 27; i++) {
+            meanwhile.add(sshd(i, "entry " + i));
+            expected.add("srv sshd[" + (1000 + i) + "]: entry " + i);
+        }
+        JournalFiles.write(j.resolve("a.journal"), meanwhile);
+        JournalSource second = source(j);
+        second.followDirectory(true);
+        second.resumeAfter(last.cursor());
+        second.start(lines);
+        assertEquals(expected, lines.take(expected.size()));
+        assertEquals(List.of(), lines.rest(Duration.ofMillis(300)));
+    }
+
+    @Test
     void closingEndsJournalctlAndTheThread() throws Exception {
         Path j = Files.createDirectories(dir.resolve("j"));
         JournalSource s = readOneEntry(j, "a.journal");
@@ -340,7 +366,7 @@ class JournalSourceTest {
         s.addMatch(List.of("_SYSTEMD_UNIT=ssh.service", "_COMM=sshd", "+", "_COMM=sshd-session"));
         List<String> cmd = s.command(planOf(s), null);
         assertEquals(List.of("journalctl", "--output=export", "--output-fields=" + JournalEntry.outputFields(),
-                "--no-pager", "--quiet", "--follow", "--namespace=web", "--since=@1699999700.000000",
+                "--no-pager", "--quiet", "--follow", "--no-tail", "--namespace=web", "--since=@1699999700.000000",
                 "_SYSTEMD_UNIT=ssh.service", "_COMM=sshd", "+", "_COMM=sshd-session"), cmd);
 
         JournalSource d = new JournalSource(CLOCK, "journalctl");
