@@ -46,6 +46,12 @@ class JournalSamplesTest {
     private static final Set<String> EXPECTED = Set.of("asterisk", "murmur", "mysqld-auth", "named-refused", "sshd",
             "znc-adminlog");
 
+    /**
+     * Sample lines our filters read otherwise on purpose: the address ours bans. After a
+     * password sshd writes no key info, so the last address is the client's (ShippedFilterCoverageTest).
+     */
+    private static final Map<String, String> OUR_HOST = Map.of("sshd-journal:145", "10.10.1.2");
+
     @TempDir
     Path tmp;
 
@@ -121,7 +127,13 @@ class JournalSamplesTest {
                     problems.add(where + "journal " + fromJournal + " but file " + fromFile + "\n  line: " + s.line());
                 }
                 List<Filter.Match> failures = fromJournal.stream().filter(m -> m.id() != null && !m.noFail()).toList();
-                String p = RegexSamplesTest.check(s.faildata(), failures);
+                Map<String, Object> faildata = s.faildata();
+                String host = configDir.equals(Oracle.etc()) ? null : OUR_HOST.get(s.where());
+                if (host != null) {
+                    faildata = new java.util.HashMap<>(faildata);
+                    faildata.put("host", host);
+                }
+                String p = RegexSamplesTest.check(faildata, failures);
                 if (p != null) {
                     problems.add(where + p + "\n  line: " + s.line());
                 }

@@ -43,10 +43,6 @@ class ShippedFilterInjectionTest {
      * filter -> a predicate on (field, value).
      */
     private static final Map<String, Excuse> EXCUSED = Map.of(
-            "sshd", new Excuse("an invalid user's name that ends in 'from ADDRESS port N ssh2:' reads as that address followed by"
-                    + " key info, which is how fail2ban's sample log (sshd, 'injecting on auth-info') wants 'for invalid user x"
-                    + " from A port 1 ssh2: from B port 2 ssh2' read", (field, value) -> field.equals("user")
-                    && value.matches(".* from \\S+ port \\d+ ssh2:")),
             "pam-generic", new Excuse("a remote user that starts with a blank and 'rhost=' reads as an empty remote user followed by"
                     + " the address, which is how fail2ban's sample log (pam-generic, 'Injecting on username after host') wants"
                     + " 'ruser= rhost=A user=x rhost=B' read", (field, value) -> field.equals("ruser") && value.startsWith(" rhost=")));
