@@ -50,7 +50,10 @@ class ShippedFilterCoverageTest {
             "sshd:144", new String[] {"10.10.1.2", "test from 127.0.0.1 port 58946 ssh2:",
                 "after a password sshd writes no key info, so the last address is the client's and the rest is the user"
                 + " name; the stock filter bans the address inside the name"},
-            "sshd-journal:145", new String[] {"10.10.1.2", "test from 127.0.0.1 port 58946 ssh2:", "as sshd:144"});
+            "sshd-journal:145", new String[] {"10.10.1.2", "test from 127.0.0.1 port 58946 ssh2:", "as sshd:144"},
+            "pam-generic:23", new String[] {"192.0.2.152", null,
+                "pam_unix writes 'user=' with an account name, one word, so 'user=test rhost=192.0.2.152' is the end of the"
+                + " remote user the client chose; the stock filter bans the address inside it"});
 
     @TestFactory
     Stream<DynamicTest> ourFiltersCatchWhatTheStockFiltersCatch() {
