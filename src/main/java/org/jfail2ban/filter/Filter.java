@@ -107,6 +107,9 @@ public final class Filter {
     private final HostResolver resolver;
     private final GuardedText text;
     private TaggedRegex prefRegex;
+    /** The prefregex for {@link #dateLine}, which may run on another thread, with its own budget. */
+    private TaggedRegex prefAhead;
+    private final GuardedText aheadText;
     private final List<TaggedRegex> failRegex = new ArrayList<>();
     private final List<TaggedRegex> ignoreRegex = new ArrayList<>();
     private String useDns = "warn";
@@ -146,6 +149,7 @@ public final class Filter {
         this.dates = new DateDetector(clock);
         this.resolver = resolver;
         this.text = new GuardedText(Duration.ofMillis(250).toNanos());
+        this.aheadText = new GuardedText(text.budgetNanos());
     }
 
     // ------------------------------------------------------------------ configuration
@@ -202,6 +206,7 @@ public final class Filter {
     /** Sets the prefregex; null or empty removes it. */
     public synchronized void setPrefRegex(String regex) {
         this.prefRegex = regex == null || regex.isEmpty() ? null : TaggedRegex.compile(regex, useDns, false);
+        this.prefAhead = prefRegex == null ? null : prefRegex.copy();
     }
 
     /** The prefregex with its tags replaced, or null. */
@@ -314,6 +319,7 @@ public final class Filter {
     /** The CPU time one line may take in all its regexes before it is abandoned. */
     public synchronized void setMatchBudget(Duration budget) {
         text.setBudget(budget.toNanos());
+        aheadText.setBudget(budget.toNanos());
     }
 
     /** Lines abandoned so far because they ran out of their time budget (or of stack). */
@@ -370,6 +376,12 @@ public final class Filter {
         final DateMatch date;
         /** The date's search overflowed the stack: the line is abandoned, as in {@link #process}. */
         final boolean overflow;
+        /** The text the prefregex was searched in ahead (the line without its date), or null. */
+        String prefText;
+        /** The group offsets of that search, null when it failed. */
+        int[] prefSpans;
+        /** That search ran out of its budget (or stack). */
+        boolean prefAbandoned;
 
         private DatedLine(String line, DateMatch date, boolean overflow) {
             this.line = line;
@@ -389,11 +401,33 @@ public final class Filter {
      * else uses the filter's date settings meanwhile (fail2ban-regex's reader thread).
      */
     public DatedLine dateLine(String line) {
+        DatedLine d;
         try {
-            return new DatedLine(line, dates.match(line), false);
+            d = new DatedLine(line, dates.match(line), false);
         } catch (StackOverflowError e) {
             return new DatedLine(line, null, true);
         }
+        TaggedRegex pref = prefAhead;
+        if (pref != null && maxLines == 1) {
+            // the prefregex depends on the line alone: searched here too, in the text the
+            // filter will search (the line without its date) unless the filter finds another
+            String buf;
+            if (d.date == null) {
+                buf = line + "\n";
+            } else {
+                int s = Math.max(0, Math.min(d.date.start(), line.length()));
+                int e = Math.max(s, Math.min(d.date.end(), line.length()));
+                buf = s == 0 ? line.substring(e) + "\n" : line.substring(0, s) + line.substring(e) + "\n";
+            }
+            d.prefText = buf;
+            aheadText.startLine();
+            try {
+                d.prefSpans = pref.search(aheadText, buf, List.of()) ? pref.spans() : null;
+            } catch (GuardedText.OverBudget | StackOverflowError e) {
+                d.prefAbandoned = true;
+            }
+        }
+        return d;
     }
 
     /**
@@ -534,7 +568,7 @@ public final class Filter {
             }
         }
         lineWithoutDate = tuple.withoutDate();
-        return findFailure(tuple, date, noDate);
+        return findFailure(tuple, date, noDate, dated);
     }
 
     /** Python's {@code datetime.isoformat()} of the local time: microseconds only when there are some. */
@@ -573,7 +607,7 @@ public final class Filter {
     }
 
     /** fail2ban's findFailure: the hits of one line (with the window of lines before it). */
-    private List<Found> findFailure(SplitLine tupleLine, Instant date, boolean noDate) {
+    private List<Found> findFailure(SplitLine tupleLine, Instant date, boolean noDate, DatedLine ahead) {
         List<Found> failList = new ArrayList<>(0);
         int defcidr = useDns.equals("raw") || returnRawHost ? IpAddr.CIDR_RAW : IpAddr.CIDR_UNSPEC;
         List<SplitLine> orgBuffer;
@@ -601,7 +635,16 @@ public final class Filter {
         // the prefregex's groups join a failure's; made only when a failregex matches
         Map<String, Object> preGroups = prefRegex == null ? Map.of() : null;
         if (prefRegex != null) {
-            if (!prefRegex.search(text, buf, orgBuffer)) {
+            boolean found;
+            if (ahead != null && ahead.prefText != null && maxLines == 1 && ahead.prefText.equals(buf)) {
+                if (ahead.prefAbandoned) {
+                    throw new GuardedText.OverBudget();
+                }
+                found = prefRegex.adopt(buf, orgBuffer, ahead.prefSpans);
+            } else {
+                found = prefRegex.search(text, buf, orgBuffer);
+            }
+            if (!found) {
                 return failList;
             }
             String repl = prefRegex.group("content");
