@@ -382,101 +382,111 @@ final class RegexRun {
 
     // ---------------------------------------------------------------- lines
 
+    /**
+     * Tests the lines. A reader thread reads, decodes and dates them (the date detector is the
+     * first step of each line and depends on the lines before only) while this thread matches
+     * the regexes of the lines before: the same lines reach the filter in the same order, so the
+     * report is the one of a single thread.
+     */
     private void process(LogLines lines, Progress progress) throws IOException {
         long t0 = System.nanoTime();
-        for (String line; (line = lines.next()) != null; ) {
-            progress.line(lines.position());
-            Instant known = lines.time();
-            if (known == null) {
-                line = stripEol(line);
-                if (line.isEmpty() || line.charAt(0) == '#') {
-                    continue;
+        try (RegexReader reader = new RegexReader(lines, filter)) {
+            for (RegexReader.Item it; (it = reader.next()) != null; ) {
+                progress.line(it.position);
+                if (it.dated == null && it.known == null) {
+                    continue; // an empty line or a comment
                 }
+                test(it);
             }
-            Filter.LineReport r = filter.processDetailed(line, known, format != null || verbose > 0);
-            if (known != null) {
-                line = r.line();
-            }
-            List<Filter.Match> ret = new ArrayList<>();
-            boolean isIgnored = !r.ignoredBy().isEmpty();
-            for (int i : r.ignoredBy()) {
-                ignoreRegex.get(i).hits++;
-            }
-            for (Filter.Match m : r.matches()) {
-                if (format == null) {
-                    RegexStat s = failRegex.get(m.failRegex());
-                    s.hits++;
-                    long t = (m.time() != null ? m.time() : Instant.now()).getEpochSecond();
-                    s.ips.add(new String[] {m.id() == null ? "None" : m.id().toString(), String.valueOf(t),
-                            ret.size() > 1 ? "multi" : ""});
-                }
-                if (!m.noFail()) {
-                    ret.add(m);
-                } else {
-                    isIgnored = true;
-                }
-            }
-            if (format != null) {
-                if (!ret.isEmpty()) {
-                    format.print(ret);
-                }
-                continue;
-            }
-            if (r.prefMatched()) {
-                prefMatched++;
-                if (verbose > 0) {
-                    if (prefGroups.size() < shownMax) {
-                        prefGroups.add(r.prefGroups());
-                    } else if (prefGroups.size() == shownMax) {
-                        prefGroups.add("...");
-                    }
-                }
-            }
-            String stripped = r.lineWithoutDate();
-            for (String consumed : r.consumedLines()) {
-                int i = missedLines.indexOf(consumed);
-                if (i >= 0) {
-                    missedLines.remove(i);
-                    if (o.debuggex) {
-                        debugMissed.remove(i < debugMissed.size() ? i : debugMissed.size() - 1);
-                    }
-                }
-                if (o.printAllMatched) {
-                    matchedLines.add(consumed);
-                }
-                matched++;
-                missed--;
-            }
-            if (isIgnored) {
-                ignored++;
-                if (!o.printNoIgnored && (o.printAllIgnored || ignored <= shownMax + 1)) {
-                    ignoredLines.add(line);
-                    debugIgnored.add(new String[] {stripped});
-                }
-            } else if (!ret.isEmpty()) {
-                matched++;
-                if (o.printAllMatched) {
-                    matchedLines.add(line);
-                    debugMatched.add(new String[] {stripped});
-                }
-            } else {
-                missed++;
-                if (!o.printNoMissed && (o.printAllMissed || missed <= shownMax + 1)) {
-                    missedLines.add(line);
-                    debugMissed.add(new String[] {stripped});
-                }
-            }
-            tested++;
         }
         elapsed = (System.nanoTime() - t0) / 1e9;
     }
 
-    private static String stripEol(String s) {
-        int e = s.length();
-        while (e > 0 && (s.charAt(e - 1) == '\n' || s.charAt(e - 1) == '\r')) {
-            e--;
+    private void test(RegexReader.Item it) {
+        Instant known = it.known;
+        String line = it.line;
+        boolean withData = format != null || verbose > 0;
+        Filter.LineReport r = it.dated != null ? filter.processDetailed(it.dated, withData)
+                : filter.processDetailed(line, known, withData);
+        if (known != null) {
+            line = r.line();
         }
-        return e == s.length() ? s : s.substring(0, e);
+        List<Filter.Match> ret = List.of();
+        boolean isIgnored = !r.ignoredBy().isEmpty();
+        for (int i : r.ignoredBy()) {
+            ignoreRegex.get(i).hits++;
+        }
+        for (Filter.Match m : r.matches()) {
+            if (format == null) {
+                RegexStat s = failRegex.get(m.failRegex());
+                s.hits++;
+                if (verbose > 0) {
+                    // only -v lists the failures under their regex
+                    long t = (m.time() != null ? m.time() : Instant.now()).getEpochSecond();
+                    s.ips.add(new String[] {m.id() == null ? "None" : m.id().toString(), String.valueOf(t),
+                            ret.size() > 1 ? "multi" : ""});
+                }
+            }
+            if (!m.noFail()) {
+                if (ret.isEmpty()) {
+                    ret = new ArrayList<>(2);
+                }
+                ret.add(m);
+            } else {
+                isIgnored = true;
+            }
+        }
+        if (format != null) {
+            if (!ret.isEmpty()) {
+                format.print(ret);
+            }
+            return;
+        }
+        if (r.prefMatched()) {
+            prefMatched++;
+            if (verbose > 0) {
+                if (prefGroups.size() < shownMax) {
+                    prefGroups.add(r.prefGroups());
+                } else if (prefGroups.size() == shownMax) {
+                    prefGroups.add("...");
+                }
+            }
+        }
+        String stripped = r.lineWithoutDate();
+        for (String consumed : r.consumedLines()) {
+            int i = missedLines.indexOf(consumed);
+            if (i >= 0) {
+                missedLines.remove(i);
+                if (o.debuggex) {
+                    debugMissed.remove(i < debugMissed.size() ? i : debugMissed.size() - 1);
+                }
+            }
+            if (o.printAllMatched) {
+                matchedLines.add(consumed);
+            }
+            matched++;
+            missed--;
+        }
+        if (isIgnored) {
+            ignored++;
+            if (!o.printNoIgnored && (o.printAllIgnored || ignored <= shownMax + 1)) {
+                ignoredLines.add(line);
+                debugIgnored.add(new String[] {stripped});
+            }
+        } else if (!ret.isEmpty()) {
+            matched++;
+            if (o.printAllMatched) {
+                matchedLines.add(line);
+                debugMatched.add(new String[] {stripped});
+            }
+        } else {
+            missed++;
+            if (!o.printNoMissed && (o.printAllMissed || missed <= shownMax + 1)) {
+                missedLines.add(line);
+                debugMissed.add(new String[] {stripped});
+            }
+        }
+        tested++;
     }
 
     // ---------------------------------------------------------------- report

@@ -107,6 +107,9 @@ public final class Filter {
     private final HostResolver resolver;
     private final GuardedText text;
     private TaggedRegex prefRegex;
+    /** The prefregex for {@link #dateLine}, which may run on another thread, with its own budget. */
+    private TaggedRegex prefAhead;
+    private final GuardedText aheadText;
     private final List<TaggedRegex> failRegex = new ArrayList<>();
     private final List<TaggedRegex> ignoreRegex = new ArrayList<>();
     private String useDns = "warn";
@@ -131,6 +134,8 @@ public final class Filter {
 
     // what the current line did, for processDetailed
     private List<Integer> ignoredBy;
+    /** The list {@link #ignoredBy} points to while a line is processed: one for all lines. */
+    private final List<Integer> ignoredScratch = new ArrayList<>();
     private String lineWithoutDate = "";
     private String shownLine = "";
 
@@ -144,6 +149,7 @@ public final class Filter {
         this.dates = new DateDetector(clock);
         this.resolver = resolver;
         this.text = new GuardedText(Duration.ofMillis(250).toNanos());
+        this.aheadText = new GuardedText(text.budgetNanos());
     }
 
     // ------------------------------------------------------------------ configuration
@@ -200,6 +206,7 @@ public final class Filter {
     /** Sets the prefregex; null or empty removes it. */
     public synchronized void setPrefRegex(String regex) {
         this.prefRegex = regex == null || regex.isEmpty() ? null : TaggedRegex.compile(regex, useDns, false);
+        this.prefAhead = prefRegex == null ? null : prefRegex.copy();
     }
 
     /** The prefregex with its tags replaced, or null. */
@@ -312,6 +319,7 @@ public final class Filter {
     /** The CPU time one line may take in all its regexes before it is abandoned. */
     public synchronized void setMatchBudget(Duration budget) {
         text.setBudget(budget.toNanos());
+        aheadText.setBudget(budget.toNanos());
     }
 
     /** Lines abandoned so far because they ran out of their time budget (or of stack). */
@@ -327,7 +335,7 @@ public final class Filter {
      * @param knownTime the time the source knows for the line (journal), or null
      */
     public synchronized List<Failure> process(String line, Instant knownTime) {
-        List<Found> found = processLine(line, knownTime);
+        List<Found> found = processLine(line, knownTime, null);
         if (found.isEmpty()) {
             return List.of();
         }
@@ -355,11 +363,88 @@ public final class Filter {
      * prefregex carry no captured values (quicker when only counts matter).
      */
     public synchronized LineReport processDetailed(String line, Instant knownTime, boolean withData) {
+        return detailed(line, knownTime, null, withData);
+    }
+
+    /**
+     * A line whose date is already found (see {@link #dateLine}): the first step of processing
+     * it, done ahead, so that one thread can read and date the lines of a big log while another
+     * matches those before.
+     */
+    public static final class DatedLine {
+        final String line;
+        final DateMatch date;
+        /** The date's search overflowed the stack: the line is abandoned, as in {@link #process}. */
+        final boolean overflow;
+        /** The text the prefregex was searched in ahead (the line without its date), or null. */
+        String prefText;
+        /** The group offsets of that search, null when it failed. */
+        int[] prefSpans;
+        /** That search ran out of its budget (or stack). */
+        boolean prefAbandoned;
+
+        private DatedLine(String line, DateMatch date, boolean overflow) {
+            this.line = line;
+            this.date = date;
+            this.overflow = overflow;
+        }
+
+        public String line() {
+            return line;
+        }
+    }
+
+    /**
+     * Finds the date of a line for {@link #processDetailed(DatedLine, boolean)}. This touches the
+     * date detector only, so it may run on another thread than the processing, provided the
+     * lines are dated in the order they are then processed, one thread at a time, and nothing
+     * else uses the filter's date settings meanwhile (fail2ban-regex's reader thread).
+     */
+    public DatedLine dateLine(String line) {
+        DatedLine d;
+        try {
+            d = new DatedLine(line, dates.match(line), false);
+        } catch (StackOverflowError e) {
+            return new DatedLine(line, null, true);
+        }
+        TaggedRegex pref = prefAhead;
+        if (pref != null && maxLines == 1) {
+            // the prefregex depends on the line alone: searched here too, in the text the
+            // filter will search (the line without its date) unless the filter finds another
+            String buf;
+            if (d.date == null) {
+                buf = line + "\n";
+            } else {
+                int s = Math.max(0, Math.min(d.date.start(), line.length()));
+                int e = Math.max(s, Math.min(d.date.end(), line.length()));
+                buf = s == 0 ? line.substring(e) + "\n" : line.substring(0, s) + line.substring(e) + "\n";
+            }
+            d.prefText = buf;
+            aheadText.startLine();
+            try {
+                d.prefSpans = pref.search(aheadText, buf, List.of()) ? pref.spans() : null;
+            } catch (GuardedText.OverBudget | StackOverflowError e) {
+                d.prefAbandoned = true;
+            }
+        }
+        return d;
+    }
+
+    /**
+     * {@link #processDetailed(String, Instant, boolean)} of a line dated by {@link #dateLine}:
+     * the same report as when the date is found here.
+     */
+    public synchronized LineReport processDetailed(DatedLine line, boolean withData) {
+        return detailed(line.line, null, line, withData);
+    }
+
+    private LineReport detailed(String line, Instant knownTime, DatedLine dated, boolean withData) {
         List<SplitLine> before = maxLines > 1 ? new ArrayList<>(lineBuffer) : List.of();
-        ignoredBy = new ArrayList<>(0);
+        ignoredScratch.clear();
+        ignoredBy = ignoredScratch;
         int abandonedBefore = (int) abandoned;
-        List<Found> found = processLine(line, knownTime);
-        List<Match> matches = new ArrayList<>(found.size());
+        List<Found> found = processLine(line, knownTime, dated);
+        List<Match> matches = found.isEmpty() ? List.of() : new ArrayList<>(found.size());
         for (Found f : found) {
             matches.add(new Match(f.index, f.fid, f.date, f.intDate, truthy(f.fail.get("nofail")), withData ? snapshot(f.fail) : Map.of()));
         }
@@ -373,7 +458,7 @@ public final class Filter {
                 }
             }
         }
-        List<Integer> ign = ignoredBy;
+        List<Integer> ign = ignoredBy.isEmpty() ? List.of() : List.copyOf(ignoredBy);
         ignoredBy = null;
         // like fail2ban's, the prefregex keeps its last match when a line returned before reaching it
         boolean pref = prefRegex != null && prefRegex.hasMatched();
@@ -382,22 +467,33 @@ public final class Filter {
                 shownLine);
     }
 
-    private List<Found> processLine(String line, Instant knownTime) {
+    private List<Found> processLine(String line, Instant knownTime, DatedLine dated) {
         lineWithoutDate = line;
         shownLine = line;
         text.startLine();
+        if (dated != null && dated.overflow) {
+            return abandon(line);
+        }
         try {
-            return findFailureAt(line, knownTime);
+            return findFailureAt(line, knownTime, dated);
         } catch (GuardedText.OverBudget | StackOverflowError e) {
-            abandoned++;
-            LOG.log(System.Logger.Level.WARNING, "Line abandoned, its regex matching took too long ({0} characters): {1}",
-                    line.length(), line.length() > 200 ? line.substring(0, 200) + "..." : line);
-            return List.of();
+            return abandon(line);
         }
     }
 
-    /** fail2ban's processLine: cut the date out, settle the line's time, then look for failures. */
-    private List<Found> findFailureAt(String line, Instant knownTime) {
+    private List<Found> abandon(String line) {
+        abandoned++;
+        LOG.log(System.Logger.Level.WARNING, "Line abandoned, its regex matching took too long ({0} characters): {1}",
+                line.length(), line.length() > 200 ? line.substring(0, 200) + "..." : line);
+        return List.of();
+    }
+
+    /**
+     * fail2ban's processLine: cut the date out, settle the line's time, then look for failures.
+     *
+     * @param dated the line's date found ahead, or null to find it here
+     */
+    private List<Found> findFailureAt(String line, Instant knownTime, DatedLine dated) {
         Instant now = clock.instant();
         boolean noDate = false;
         SplitLine tuple;
@@ -413,7 +509,7 @@ public final class Filter {
             lastDateInt = false;
             date = knownTime;
         } else {
-            DateMatch m = dates.match(line);
+            DateMatch m = dated != null ? dated.date : dates.match(line);
             if (m != null) {
                 int s = Math.max(0, Math.min(m.start(), line.length()));
                 int e = Math.max(s, Math.min(m.end(), line.length()));
@@ -472,7 +568,7 @@ public final class Filter {
             }
         }
         lineWithoutDate = tuple.withoutDate();
-        return findFailure(tuple, date, noDate);
+        return findFailure(tuple, date, noDate, dated);
     }
 
     /** Python's {@code datetime.isoformat()} of the local time: microseconds only when there are some. */
@@ -511,7 +607,7 @@ public final class Filter {
     }
 
     /** fail2ban's findFailure: the hits of one line (with the window of lines before it). */
-    private List<Found> findFailure(SplitLine tupleLine, Instant date, boolean noDate) {
+    private List<Found> findFailure(SplitLine tupleLine, Instant date, boolean noDate, DatedLine ahead) {
         List<Found> failList = new ArrayList<>(0);
         int defcidr = useDns.equals("raw") || returnRawHost ? IpAddr.CIDR_RAW : IpAddr.CIDR_UNSPEC;
         List<SplitLine> orgBuffer;
@@ -539,12 +635,22 @@ public final class Filter {
         // the prefregex's groups join a failure's; made only when a failregex matches
         Map<String, Object> preGroups = prefRegex == null ? Map.of() : null;
         if (prefRegex != null) {
-            if (!prefRegex.search(text, buf, orgBuffer)) {
+            boolean found;
+            if (ahead != null && ahead.prefText != null && maxLines == 1 && ahead.prefText.equals(buf)) {
+                if (ahead.prefAbandoned) {
+                    throw new GuardedText.OverBudget();
+                }
+                found = prefRegex.adopt(buf, orgBuffer, ahead.prefSpans);
+            } else {
+                found = prefRegex.search(text, buf, orgBuffer);
+            }
+            if (!found) {
                 return failList;
             }
             String repl = prefRegex.group("content");
             if (truthy(repl)) {
-                lineBuffer = new ArrayList<>(List.of(new SplitLine("", "", repl)));
+                SplitLine content = new SplitLine("", "", repl);
+                lineBuffer = maxLines > 1 ? new ArrayList<>(List.of(content)) : List.of(content);
                 buf = null;
             }
         }
@@ -586,7 +692,7 @@ public final class Filter {
             }
             if (!preGroups.isEmpty()) {
                 Map<String, Object> curr = fail;
-                fail = new PyDict(preGroups);
+                fail = new PyDict(preGroups, curr.size() + 4);
                 fail.putAll(curr);
             }
             Object mlfid = fail.get("mlfid");

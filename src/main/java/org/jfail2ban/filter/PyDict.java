@@ -27,7 +27,12 @@ final class PyDict extends AbstractMap<String, Object> {
     }
 
     PyDict(Map<String, Object> m) {
-        this(m.size() + 4);
+        this(m, 4);
+    }
+
+    /** A copy of {@code m} with room for {@code more} keys before it grows. */
+    PyDict(Map<String, Object> m, int more) {
+        this(m.size() + more);
         if (m instanceof PyDict d) {
             System.arraycopy(d.keys, 0, keys, 0, d.size);
             System.arraycopy(d.values, 0, values, 0, d.size);

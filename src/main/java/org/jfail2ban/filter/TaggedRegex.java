@@ -36,6 +36,8 @@ final class TaggedRegex {
     private boolean matched;
     /** The text of the last search: group values are read from it, not through the shared guarded view. */
     private String searched = "";
+    /** The group offsets of a match found by a copy of this regex (see {@link #adopt}), or null: the matcher's. */
+    private int[] adopted;
     private List<SplitLine> matchedLines = List.of();
     private List<SplitLine> unmatchedLines = List.of();
 
@@ -148,6 +150,7 @@ final class TaggedRegex {
      */
     boolean search(GuardedText text, String buf, List<SplitLine> orgLines) {
         searched = buf;
+        adopted = null;
         if (re.cannotMatch(buf)) {
             matched = false;
         } else {
@@ -191,6 +194,38 @@ final class TaggedRegex {
         matchedLines = m;
         unmatchedLines = u;
         return true;
+    }
+
+    /** The same regex with a matcher of its own, for another thread. */
+    TaggedRegex copy() {
+        return new TaggedRegex(given, regex, re);
+    }
+
+    /** The offsets of all groups of the last search's match ({start, end} per Java group), or null when it failed. */
+    int[] spans() {
+        if (!matched) {
+            return null;
+        }
+        int n = matcher.groupCount() + 1;
+        int[] spans = new int[2 * n];
+        for (int g = 0; g < n; g++) {
+            spans[2 * g] = matcher.start(g);
+            spans[2 * g + 1] = matcher.end(g);
+        }
+        return spans;
+    }
+
+    /**
+     * Takes the outcome of a search of the single line {@code buf} that a {@link #copy} made
+     * (its {@link #spans}), as if this regex had searched it.
+     */
+    boolean adopt(String buf, List<SplitLine> orgLines, int[] spans) {
+        searched = buf;
+        adopted = spans;
+        matched = spans != null;
+        matchedLines = matched ? orgLines : List.of();
+        unmatchedLines = List.of();
+        return matched;
     }
 
     private static int countNewlines(String s, int end) {
@@ -252,6 +287,10 @@ final class TaggedRegex {
     }
 
     private String value(int javaGroup) {
+        if (adopted != null) {
+            int s = adopted[2 * javaGroup];
+            return s < 0 ? null : searched.substring(s, adopted[2 * javaGroup + 1]);
+        }
         int s = matcher.start(javaGroup);
         return s < 0 ? null : searched.substring(s, matcher.end(javaGroup));
     }
