@@ -82,12 +82,13 @@ mkdir -p "$tmp/ours"
 cp -r config "$tmp/ours/conf"
 java -cp "$cp" org.jfail2ban.bench.RestoreDatabase "$tmp/ours/f.sqlite3" "$n"
 locals "$tmp/ours/conf" "$tmp/ours/f.sqlite3"
+probe=$(last_ip "$tmp/ours/f.sqlite3")
 t0=$(date +%s.%N)
 ip netns exec "$ours" bin/fail2ban-client -c "$tmp/ours/conf" start >"$tmp/ours/start.out" || { cat "$tmp/ours/start.out"; tail -5 "$tmp/ours/conf/f2b.log"; exit 1; }
 # our bans go in as one nft transaction: all appear together, so the probe of one address (the
 # last of the database) times it without listing 100,000 elements each round; the count checks
-until ip netns exec "$ours" nft get element inet f2b-sshd addr4 "{ $(last_ip "$tmp/ours/f.sqlite3") }" >/dev/null 2>&1; do
-  sleep 0.02
+until ip netns exec "$ours" nft get element inet f2b-sshd addr4 "{ $probe }" >/dev/null 2>&1; do
+  sleep 0.05
 done
 t1=$(date +%s.%N)
 until [ "$(count "$ours" f2b-sshd addr4)" -ge "$n" ]; do sleep 0.1; done
