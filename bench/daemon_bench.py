@@ -176,20 +176,40 @@ def pct(values, p):
 
 # ---------------------------------------------------------------------------------- reaction
 
+def log_times(path, what):
+    """Times (seconds since the epoch) of the server log's lines that contain `what` (that end
+    with it, when it ends with $)."""
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            if what in line if not what.endswith("$") else line.rstrip("\n").endswith(what[:-1]):
+                t = time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S")) + int(line[20:23]) / 1000.0
+                out.append(t)
+    return out
+
+
 def reaction(args):
     """Writes maxretry-1 failures, then the one that reaches maxretry; the ban action writes the
-    time it starts (date +%s%N) to a file. Reaction = that time - the time of the last write."""
+    time it starts (date +%s%N) to a file. Reaction = that time - the time of the last write.
+    The servers' own logs (millisecond stamps) split it: write -> "Found" (the source woke up
+    and the filter matched), "Found" -> "Ban" (the ban written durably to the database and
+    handed to the jail's action worker), "Ban" -> the action's first command."""
     work = tempfile.mkdtemp(prefix="jf2b-bench-")
     rows = []
     try:
-        for server_cls, backend in ((Ours, "auto"), (Theirs, "polling"), (Theirs, "pyinotify")):
+        servers = ((Ours, "auto"), (Theirs, "polling"), (Theirs, "pyinotify"))
+        for server_cls, backend in servers[:1] if args.only == "ours" else servers:
             s = server_cls(os.path.join(work, backend + "-" + server_cls.name))
             try:
                 log = os.path.join(s.dir, "auth.log")
                 mark = os.path.join(s.dir, "mark")
                 open(log, "w").close()
+                if args.db != "none":
+                    # as installed: bans in a database file (ours writes it durably before acting)
+                    s.ok(["set", "dbfile", os.path.join(s.dir, "f2b.sqlite3") if args.db == "file" else ":memory:"])
                 jail(s, "sshd", backend, log, 3, "date +%%s%%N > %s" % mark)
                 times = []
+                starts = []
                 for i in range(args.runs):
                     ip = "10.%d.%d.%d" % (i // 65536 % 256, i // 256 % 256, i % 256 + 1 if i % 256 < 255 else 1)
                     if os.path.exists(mark):
@@ -208,17 +228,32 @@ def reaction(args):
                         time.sleep(0.0005)
                     t1 = int(open(mark).read().strip())
                     times.append((t1 - t0) / 1e6)
-                rows.append((s.name, backend, times))
+                    starts.append((ip, t0 / 1e9, t1 / 1e9))
+                server_log = os.path.join(s.dir, "f2b.log")
+                stages = []
+                for ip, t0, t1 in starts:
+                    found = [t for t in log_times(server_log, "] Found %s " % ip) if t >= t0 - 0.002]
+                    ban = log_times(server_log, "] Ban %s$" % ip)
+                    if found and ban:
+                        stages.append(((found[0] - t0) * 1000, (ban[-1] - found[0]) * 1000, (t1 - ban[-1]) * 1000))
+                rows.append((s.name, backend, times, stages))
             finally:
                 s.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("Reaction time, write of the line reaching maxretry -> start of the ban action (%d runs)" % args.runs)
+    print("Reaction time, write of the line reaching maxretry -> start of the ban action (%d runs, database: %s)"
+          % (args.runs, args.db))
     print("%-10s %-10s %10s %10s %10s %10s" % ("server", "backend", "median ms", "p90 ms", "p99 ms", "max ms"))
-    for name, backend, t in rows:
+    for name, backend, t, _ in rows:
         print("%-10s %-10s %10.1f %10.1f %10.1f %10.1f" % (name, backend, statistics.median(t), pct(t, 90), pct(t, 99), max(t)))
+    print("Stages from the servers' logs (millisecond stamps), median / p99 ms:")
+    print("%-10s %-10s %17s %17s %17s" % ("server", "backend", "write->Found", "Found->Ban", "Ban->action"))
+    for name, backend, _, st in rows:
+        if st:
+            cols = ["%7.1f / %7.1f" % (statistics.median(c), pct(c, 99)) for c in zip(*st)]
+            print("%-10s %-10s %17s %17s %17s" % (name, backend, *cols))
     ours = rows[0][2]
-    for name, backend, t in rows[1:]:
+    for name, backend, t, _ in rows[1:]:
         print("ratio %s %s / ours: median %.1fx, p99 %.1fx" % (name, backend, statistics.median(t) / statistics.median(ours),
                                                            pct(t, 99) / pct(ours, 99)))
 
@@ -385,6 +420,9 @@ def main():
     r = sub.add_parser("reaction")
     r.add_argument("--runs", type=int, default=100)
     r.add_argument("--gap", type=float, default=1.2, help="seconds between the first failures and the decisive one")
+    r.add_argument("--db", choices=("file", "memory", "none"), default="file",
+                   help="the servers' ban database: a file (as installed), :memory:, or none")
+    r.add_argument("--only", choices=("all", "ours"), default="all", help="ours alone, to profile")
     c = sub.add_parser("client")
     c.add_argument("--runs", type=int, default=30)
     m = sub.add_parser("memory")

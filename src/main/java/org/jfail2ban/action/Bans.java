@@ -112,11 +112,14 @@ final class Bans {
         if (text == null || text.isBlank()) {
             return def;
         }
+        String t = text.strip();
         try {
-            return Long.parseLong(text.strip());
+            // a float ("time" is one) goes straight to the float parser: a failed integer parse
+            // costs an exception, 5 microseconds, for each of 100,000 bans restored at once
+            return t.indexOf('.') < 0 ? Long.parseLong(t) : (long) Double.parseDouble(t);
         } catch (NumberFormatException e) {
             try {
-                return (long) Double.parseDouble(text.strip());
+                return (long) Double.parseDouble(t);
             } catch (NumberFormatException e2) {
                 return def;
             }

@@ -21,9 +21,9 @@ final class ServerSpawner {
      * launcher bin/fail2ban-server sets the same ones and a class-data-sharing archive.
      */
     static final List<String> SERVER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-Xss256k", "-Xms4m", "-Xmx64m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+            "-XX:CICompilerCount=1", "-Xss256k", "-Xms4m", "-Xmx512m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
             "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=8m", "-XX:-UsePerfData",
-            "-Xshare:auto");
+            "-Xshare:auto", "-Djdk.lang.Process.launchMechanism=VFORK");
 
     /** Set in the environment of a server we detached, so it does not detach again. */
     static final String DETACHED = "JFAIL2BAN_DETACHED";

@@ -542,6 +542,8 @@ final class Jail {
         BanLedger ledger = server.ledger();
         List<BanInfo> infos = new ArrayList<>(run.size());
         List<BanInfo> fresh = new ArrayList<>(run.size());
+        // the Ban lines of a batch are written together (100,000 at a restore), before the actions
+        List<String> banLines = new ArrayList<>();
         for (Event e : run) {
             try {
                 e.durable().join();
@@ -554,17 +556,20 @@ final class Jail {
             if (!added.isNew()) {
                 double diff = (t.time() - b.start()) / 1000.0;
                 int level = diff < 3 ? LevelNames.DEBUG : diff < 60 ? LevelNames.NOTICE : LevelNames.WARNING;
+                actionsLog.logAll(LevelNames.NOTICE, banLines);
+                banLines.clear();
                 actionsLog.log(level, "[%s] %s already banned", name, t.id());
                 continue;
             }
             banTotal.incrementAndGet();
-            actionsLog.notice("[%s] %sBan %s", name, t.restored() ? "Restore " : "", t.id());
+            banLines.add("[" + name + "] " + (t.restored() ? "Restore " : "") + "Ban " + t.id());
             BanInfo info = new TicketInfo(this, b);
             infos.add(info);
             if (!t.restored()) {
                 fresh.add(info);
             }
         }
+        actionsLog.logAll(LevelNames.NOTICE, banLines);
         if (infos.isEmpty()) {
             return 0;
         }

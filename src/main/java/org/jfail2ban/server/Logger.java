@@ -1,5 +1,6 @@
 package org.jfail2ban.server;
 
+import java.util.List;
 import org.jfail2ban.protocol.LevelNames;
 
 /** A named logger of the server's log ({@code fail2ban.actions}, {@code fail2ban.jail} ...). */
@@ -21,6 +22,13 @@ public final class Logger {
     public void log(int level, String format, Object... args) {
         if (log.isEnabled(level)) {
             log.write(level, name, args.length == 0 ? format : String.format(format, args));
+        }
+    }
+
+    /** Logs several messages (already formatted) at one level, written together. */
+    void logAll(int level, List<String> messages) {
+        if (log.isEnabled(level)) {
+            log.writeAll(level, name, messages);
         }
     }
 

@@ -128,7 +128,7 @@ final class SocketListener {
                 } else if (server.isQuitting() && !isStop(cmd)) {
                     reply = Reply.error(Reply.Kind.ERROR, "the server is shutting down");
                 } else {
-                    reply = server.execute(cmd);
+                    reply = executeGuarded(cmd);
                 }
                 Wire.write(out, reply.toWire());
             }
@@ -136,6 +136,19 @@ final class SocketListener {
             // the client went away; nothing to answer
         } finally {
             handlers.remove(Thread.currentThread());
+        }
+    }
+
+    /**
+     * A command that runs the JVM out of memory (a start that restores more bans than the heap
+     * holds) is logged and answered with an error, not left as a closed connection.
+     */
+    private Reply executeGuarded(List<?> cmd) {
+        try {
+            return server.execute(cmd);
+        } catch (VirtualMachineError e) {
+            log.error("Command %s failed: %s", cmd, e);
+            return Reply.error(Reply.Kind.ERROR, String.valueOf(e));
         }
     }
 
