@@ -210,8 +210,9 @@ def reaction(args):
                 jail(s, "sshd", backend, log, 3, "date +%%s%%N > %s" % mark)
                 times = []
                 starts = []
-                for i in range(args.runs):
-                    ip = "10.%d.%d.%d" % (i // 65536 % 256, i // 256 % 256, i % 256 + 1 if i % 256 < 255 else 1)
+                for i in range(-args.warmup, args.runs):
+                    n = i + args.warmup
+                    ip = "10.%d.%d.%d" % (n // 65536 % 256, n // 256 % 256, n % 256 + 1 if n % 256 < 255 else 1)
                     if os.path.exists(mark):
                         os.unlink(mark)
                     with open(log, "a") as f:
@@ -227,6 +228,8 @@ def reaction(args):
                             raise RuntimeError("no ban for run %d (%s %s)" % (i, s.name, backend))
                         time.sleep(0.0005)
                     t1 = int(open(mark).read().strip())
+                    if i < 0:
+                        continue  # a warm-up ban: not counted
                     times.append((t1 - t0) / 1e6)
                     starts.append((ip, t0 / 1e9, t1 / 1e9))
                 server_log = os.path.join(s.dir, "f2b.log")
@@ -241,8 +244,8 @@ def reaction(args):
                 s.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("Reaction time, write of the line reaching maxretry -> start of the ban action (%d runs, database: %s)"
-          % (args.runs, args.db))
+    print("Reaction time, write of the line reaching maxretry -> start of the ban action (%d runs after %d warm-up bans,"
+          " database: %s)" % (args.runs, args.warmup, args.db))
     print("%-10s %-10s %10s %10s %10s %10s" % ("server", "backend", "median ms", "p90 ms", "p99 ms", "max ms"))
     for name, backend, t, _ in rows:
         print("%-10s %-10s %10.1f %10.1f %10.1f %10.1f" % (name, backend, statistics.median(t), pct(t, 90), pct(t, 99), max(t)))
@@ -419,6 +422,8 @@ def main():
     sub = ap.add_subparsers(dest="what", required=True)
     r = sub.add_parser("reaction")
     r.add_argument("--runs", type=int, default=100)
+    r.add_argument("--warmup", type=int, default=0,
+                   help="bans before the counted runs, not counted (a daemon that has run a while)")
     r.add_argument("--gap", type=float, default=1.2, help="seconds between the first failures and the decisive one")
     r.add_argument("--db", choices=("file", "memory", "none"), default="file",
                    help="the servers' ban database: a file (as installed), :memory:, or none")
