@@ -201,14 +201,8 @@ final class JailReader {
         if (logpath == null) {
             return false;
         }
-        for (String line : PyText.lines(logpath)) {
-            int sp = line.lastIndexOf(' ');
-            String path = sp < 0 ? line : line.substring(0, sp);
-            for (String p : Glob.expand(path)) {
-                if (ConfigTree.exists(p)) {
-                    return false;
-                }
-            }
+        if (logFiles(logpath).stream().anyMatch(LogFile::exists)) {
+            return false;
         }
         warnings.add("Have not found any log file for " + name + " jail (" + logpath.strip().replace("\n", ", ")
                 + "); reading the systemd journal instead (backend = auto and the filter has a journalmatch)");
@@ -362,18 +356,13 @@ final class JailReader {
     /** One {@code addlogpath} per existing file each line's pattern names; " tail" may end a line. */
     private void logPaths(String value, List<List<Object>> logs, boolean requireLogs) throws ConfigException {
         int found = 0;
-        for (String line : PyText.lines(value)) {
-            int sp = line.lastIndexOf(' ');
-            String path = sp < 0 ? line : line.substring(0, sp);
-            String tail = sp < 0 ? "head" : line.substring(sp + 1);
-            for (String p : Glob.expand(path)) {
-                if (!ConfigTree.exists(p)) {
-                    warnings.add("File " + p + " is a dangling link, thus cannot be monitored");
-                    continue;
-                }
-                found++;
-                logs.add(List.of("set", name, "addlogpath", p, tail));
+        for (LogFile f : logFiles(value)) {
+            if (!f.exists()) {
+                warnings.add("File " + f.path() + " is a dangling link, thus cannot be monitored");
+                continue;
             }
+            found++;
+            logs.add(List.of("set", name, "addlogpath", f.path(), f.tail()));
         }
         if (found == 0) {
             String msg = "Have not found any log file for " + name + " jail";
@@ -382,6 +371,27 @@ final class JailReader {
             }
             warnings.add(msg);
         }
+    }
+
+    /** A file a logpath line names, with the line's start word ({@code head} unless it says {@code tail}). */
+    private record LogFile(String path, String tail) {
+        boolean exists() {
+            return ConfigTree.exists(path);
+        }
+    }
+
+    /** The files each line of a logpath value names, globs expanded; " tail" (or a word) may end a line. */
+    private static List<LogFile> logFiles(String value) {
+        List<LogFile> out = new ArrayList<>();
+        for (String line : PyText.lines(value)) {
+            int sp = line.lastIndexOf(' ');
+            String path = sp < 0 ? line : line.substring(0, sp);
+            String tail = sp < 0 ? "head" : line.substring(sp + 1);
+            for (String p : Glob.expand(path)) {
+                out.add(new LogFile(p, tail));
+            }
+        }
+        return out;
     }
 
     /** fail2ban's splitwords: split on blanks, commas and newlines; empty words dropped. */
