@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jfail2ban.config.ConfigException;
-import org.jfail2ban.config.FilterFile;
 import org.jfail2ban.filter.Filter;
+import org.jfail2ban.testing.FilterSetup;
 
 /**
  * A filter of a configuration directory (ours in config/, or the stock one of the oracle), read
@@ -52,32 +51,7 @@ final class LoadedFilter {
                 filterOptions.put(k, v);
             }
         });
-        FilterFile read;
-        try {
-            read = FilterFile.read(configDir, name, filterOptions, null)
-                    .orElseThrow(() -> new AssertionError(configDir + ": no filter " + name));
-        } catch (ConfigException e) {
-            throw new AssertionError(configDir + ": " + name + filterOptions + ": " + e.getMessage(), e);
-        }
-        for (List<Object> cmd : read.commands()) {
-            List<?> values = switch ((String) cmd.get(0)) {
-                case "multi-set" -> (List<?>) cmd.get(3);
-                case "set" -> cmd.subList(3, cmd.size());
-                default -> List.of();
-            };
-            for (Object v : values) {
-                String s = org.jfail2ban.protocol.PyRepr.str(v);
-                switch ((String) cmd.get(2)) {
-                    case "prefregex" -> f.setPrefRegex(s);
-                    case "addfailregex" -> f.addFailRegex(s);
-                    case "addignoreregex" -> f.addIgnoreRegex(s);
-                    case "maxlines" -> f.setMaxLines(Integer.parseInt(s.strip()));
-                    case "datepattern" -> f.setDatePattern(s);
-                    default -> {
-                    }
-                }
-            }
-        }
+        FilterSetup.apply(f, configDir, name, filterOptions);
         return new LoadedFilter(f, options);
     }
 
