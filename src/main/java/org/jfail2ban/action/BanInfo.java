@@ -1,5 +1,6 @@
 package org.jfail2ban.action;
 
+import java.time.Clock;
 import org.jfail2ban.filter.IpAddr;
 
 /**
@@ -21,4 +22,13 @@ public interface BanInfo {
 
     /** The value of a dynamic tag without its angle brackets, or null when there is none. */
     String tag(String name);
+
+    /**
+     * When the ban ends, in epoch seconds, or {@link SharedTargets#FOREVER}. By default read
+     * from the {@code time} and {@code bantime} tags; a jail's ban knows it without writing the
+     * numbers as text and reading them back (100,000 times at a restore).
+     */
+    default long until(Clock clock) {
+        return Bans.untilFromTags(this, clock);
+    }
 }

@@ -85,6 +85,11 @@ final class Bans {
 
     /** When the ban ends, in epoch seconds, or {@link SharedTargets#FOREVER}. */
     static long until(BanInfo ban, Clock clock) {
+        return ban.until(clock);
+    }
+
+    /** {@link #until} as the {@code time} and {@code bantime} tags give it. */
+    static long untilFromTags(BanInfo ban, Clock clock) {
         long bantime = number(ban.tag("bantime"), -1);
         if (bantime < 0) {
             return SharedTargets.FOREVER;

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SharedTargets {
 
     /** The expiry of a ban that never ends. */
-    static final long FOREVER = Long.MAX_VALUE;
+    public static final long FOREVER = Long.MAX_VALUE;
 
     /** target -> address -> holder -> end of that holder's ban (epoch seconds, or FOREVER). */
     private final Map<String, Map<String, Map<String, Long>>> holds = new HashMap<>();

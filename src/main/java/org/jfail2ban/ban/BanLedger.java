@@ -32,7 +32,12 @@ public final class BanLedger implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, LinkedHashMap<String, Ban>> byJail = new HashMap<>();
-    private final Map<String, Set<String>> holders = new HashMap<>();
+    /**
+     * The jails holding each id, in the order they banned it. Immutable lists, replaced on each
+     * change: nearly every id is held by one jail, and a one-element list costs a tenth of a set
+     * (100,000 bans restored at once).
+     */
+    private final Map<String, List<String>> holders = new HashMap<>();
     private final Map<String, Long> jailBanTime = new HashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>((a, b) -> Long.compare(a.end, b.end));
     private Thread scheduler;
@@ -158,12 +163,29 @@ public final class BanLedger implements AutoCloseable {
                 return new Added(old, false, prolonged);
             }
             m.put(t.id(), ban);
-            holders.computeIfAbsent(t.id(), k -> new LinkedHashSet<>()).add(jail);
+            holders.merge(t.id(), List.of(jail), BanLedger::plus);
             enqueue(ban);
             return new Added(ban, true, false);
         } finally {
             lock.unlock();
         }
+    }
+
+    private static List<String> plus(List<String> jails, List<String> more) {
+        List<String> out = new ArrayList<>(jails);
+        for (String j : more) {
+            if (!out.contains(j)) {
+                out.add(j);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The list without the jail; null (the map entry goes) when none is left. */
+    private static List<String> minus(List<String> jails, String jail) {
+        List<String> out = new ArrayList<>(jails);
+        out.remove(jail);
+        return out.isEmpty() ? null : List.copyOf(out);
     }
 
     private void enqueue(Ban b) {
@@ -239,13 +261,7 @@ public final class BanLedger implements AutoCloseable {
         Map<String, Ban> m = byJail.get(jail);
         Ban b = m == null ? null : m.remove(id);
         if (b != null) {
-            Set<String> h = holders.get(id);
-            if (h != null) {
-                h.remove(jail);
-                if (h.isEmpty()) {
-                    holders.remove(id);
-                }
-            }
+            holders.computeIfPresent(id, (k, h) -> minus(h, jail));
         }
         return b;
     }
@@ -303,7 +319,7 @@ public final class BanLedger implements AutoCloseable {
     public Set<String> jailsHolding(String id) {
         lock.lock();
         try {
-            Set<String> h = holders.get(id);
+            List<String> h = holders.get(id);
             return h == null ? Set.of() : new LinkedHashSet<>(h);
         } finally {
             lock.unlock();

@@ -113,14 +113,19 @@ final class BanJournal implements AutoCloseable {
 
     /** The bans of a jail still due at {@code now} (epoch ms), as restored tickets. */
     List<Ticket> currentBans(String jail, long now, long banTime, long maxBanTime) {
-        List<BanRecord> records = read(() -> db.currentBans(jail, Instant.ofEpochMilli(now), banTime, maxBanTime), List.of());
+        List<BanRecord> records = read(() -> db.restorableBans(jail, Instant.ofEpochMilli(now), banTime, maxBanTime), List.of());
         List<Ticket> out = new ArrayList<>(records.size());
         for (BanRecord r : records) {
-            BanData d = r.data();
-            out.add(new Ticket(r.id(), IpAddr.parseOrNull(r.id()), r.timeOfBan().toEpochMilli(), d.failures(), d.failures(),
-                    d.matches(), tags(d), r.banTime(), Math.max(0, r.banCount() - 1), true));
+            String id = r.id();
+            out.add(new Ticket(id, IpAddr.parseOrNull(id), r.timeOfBan().toEpochMilli(),
+                    new StoredEvidence(() -> banData(jail, id)), r.banTime(), Math.max(0, r.banCount() - 1), true));
         }
         return out;
+    }
+
+    /** The data of an id's ban in a jail as the store keeps it; empty when there is none (or no store). */
+    BanData banData(String jail, String id) {
+        return read(() -> db.banData(jail, id), Optional.<BanData>empty()).orElse(BanData.EMPTY);
     }
 
     /** The failure counts of a jail whose last failure is after {@code since} (epoch ms). */
@@ -178,7 +183,7 @@ final class BanJournal implements AutoCloseable {
     }
 
     /** The captured values of a ban's data (every text value but the lines). */
-    private static Map<String, String> tags(BanData d) {
+    static Map<String, String> tags(BanData d) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : d.map().entrySet()) {
             if (e.getValue() instanceof String s && !e.getKey().equals("matches")) {

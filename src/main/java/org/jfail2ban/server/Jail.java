@@ -33,6 +33,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
+import java.util.function.Supplier;
 import org.jfail2ban.action.Action;
 import org.jfail2ban.action.BanInfo;
 import org.jfail2ban.ban.Ban;
@@ -299,7 +300,7 @@ final class Jail {
             }
             return;
         }
-        String why = ignores.check(f.id(), f.ip(), tags(f.id(), f.ip(), f.tags()));
+        String why = ignores.check(f.id(), f.ip(), tags(f.id(), f.ip(), f::tags));
         if (why != null) {
             filterLog.info("[%s] Ignore %s by %s", name, f.id(), why);
             return;
@@ -351,11 +352,12 @@ final class Jail {
         return w;
     }
 
-    private static Function<String, String> tags(String id, IpAddr ip, Map<String, String> tags) {
+    private static Function<String, String> tags(String id, IpAddr ip, Supplier<Map<String, String>> tags) {
+        // the captured values only when an ignorecommand asks: a restored ban's are not parsed yet
         return tag -> switch (tag) {
             case "ip", "fid" -> id;
             case "family" -> ip == null ? "" : ip.family().tag();
-            default -> tag.startsWith("F-") ? tags.get(tag.substring(2).toLowerCase(Locale.ROOT)) : null;
+            default -> tag.startsWith("F-") ? tags.get().get(tag.substring(2).toLowerCase(Locale.ROOT)) : null;
         };
     }
 
@@ -462,8 +464,7 @@ final class Jail {
             BanTimeIncrement.NewBan nb = inc.newBan(secs, h.orElse(null), random);
             boolean seen = h.isPresent() && t.time() <= h.get().timeOfBan().toEpochMilli();
             long length = nb.banTime() != secs ? nb.banTime() : Ticket.JAIL_BANTIME;
-            t = new Ticket(t.id(), t.ip(), t.time(), t.attempts(), t.failures(), t.matches(), t.tags(), length,
-                    nb.banCount() - 1, seen);
+            t = new Ticket(t.id(), t.ip(), t.time(), t.evidence(), length, nb.banCount() - 1, seen);
             if (nb.banTime() != secs) {
                 String end = nb.banTime() < 0 ? "infinite" : timeText(t.time() + nb.banTime() * 1000);
                 actionsLog.notice("[%s] Increase Ban %s (%d # %s -> %s)", name, t.id(), nb.banCount(),
@@ -819,8 +820,9 @@ final class Jail {
         }
         long bt = banTime();
         List<Event> run = new ArrayList<>();
-        for (Ticket t : st.currentBans(name, now, bt, increment.maxBanTime(bt))) {
-            if (ignores.check(t.id(), t.ip(), tags(t.id(), t.ip(), t.tags())) != null) {
+        var cbs = st.currentBans(name, now, bt, increment.maxBanTime(bt));
+        for (Ticket t : cbs) {
+            if (ignores.check(t.id(), t.ip(), tags(t.id(), t.ip(), t::tags)) != null) {
                 filterLog.info("[%s] Ignore %s by ignore list (restored ban)", name, t.id());
                 continue;
             }

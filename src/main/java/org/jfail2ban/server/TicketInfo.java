@@ -1,11 +1,13 @@
 package org.jfail2ban.server;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.jfail2ban.action.BanInfo;
+import org.jfail2ban.action.SharedTargets;
 import org.jfail2ban.ban.Ban;
 import org.jfail2ban.filter.IpAddr;
 import org.jfail2ban.protocol.PyRepr;
@@ -39,6 +41,13 @@ final class TicketInfo implements BanInfo {
     @Override
     public boolean restored() {
         return ban.restored();
+    }
+
+    @Override
+    public long until(Clock clock) {
+        long secs = ban.banTime();
+        // as the tags give it: the start in whole seconds ("time" truncated) plus bantime
+        return secs < 0 ? SharedTargets.FOREVER : Math.floorDiv(ban.start(), 1000) + secs;
     }
 
     @Override

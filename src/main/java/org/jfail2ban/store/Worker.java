@@ -62,6 +62,15 @@ final class Worker {
     }
 
     <T> CompletableFuture<T> read(Task<T> task) {
+        if (Thread.currentThread() == thread) {
+            // a read asked for inside a job (a ban's data read when first needed): queued, it
+            // would wait for the job that waits for it
+            try {
+                return CompletableFuture.completedFuture(task.run(connection));
+            } catch (SQLException | RuntimeException e) {
+                return CompletableFuture.failedFuture(wrap(e));
+            }
+        }
         return submit(new Job<>(task, false));
     }
 

@@ -348,7 +348,7 @@ class ServerCommandsTest {
         long now = System.currentTimeMillis();
         try (Database d = Database.open(db, Clock.systemUTC())) {
             d.addBan(new BanRecord("j", "203.0.113.1", Instant.ofEpochMilli(now - 60_000), 3600, 2,
-                    BanData.of(3, List.of("old line"))));
+                    BanData.of(3, List.of("old line")).with("user", "root")));
             d.addBan(new BanRecord("j", "203.0.113.2", Instant.ofEpochMilli(now - 7_200_000), 3600, 1,
                     BanData.of(3, List.of("ended"))));
         }
@@ -365,6 +365,7 @@ class ServerCommandsTest {
         assertEquals("3", infos.get(0).tag("failures"));
         assertEquals("2", infos.get(0).tag("bancount"));
         assertEquals("old line", infos.get(0).tag("matches"));
+        assertEquals("root", infos.get(0).tag("F-USER"));
         onBan = id -> rows(db, "bips", id);
         ok("set", "j", "banip", "192.0.2.10");
         assertTrue(events.contains("a ban 192.0.2.10 (bips: 1)"), "written before the action ran: " + events);

@@ -108,6 +108,20 @@ class DatabaseTest {
     }
 
     @Test
+    void restorableBansLeaveTheDataOnDiskUntilAskedFor() {
+        db.addBan(ban("sshd", "192.0.2.1", T0 - 10, 600, 1, "line one", "line two"));
+        db.addBan(ban("sshd", "192.0.2.2", T0 - 7200, 600, 1, "ended"));
+        List<BanRecord> bans = db.restorableBans("sshd", clock.instant(), 600, -1);
+        assertEquals(ids(sorted(db.currentBans("sshd", clock.instant(), 600, -1))), ids(sorted(bans)));
+        assertEquals(BanData.EMPTY, bans.get(0).data());
+        BanData d = db.banData("sshd", "192.0.2.1").orElseThrow();
+        assertEquals(List.of("line one", "line two"), d.matches());
+        assertEquals(2, d.failures());
+        assertEquals(Optional.empty(), db.banData("other", "192.0.2.1"));
+        assertEquals(Optional.empty(), db.banData("sshd", "192.0.2.9"));
+    }
+
+    @Test
     void currentBansLeaveOutEndedOnesAndKeepTheLatestPerId() {
         long stime = T0;
         db.addBan(ban("sshd", "192.0.2.1", stime, 10, 1));
