@@ -83,12 +83,7 @@ final class Bans {
         return ip == null ? "" : ip.family().tag();
     }
 
-    /** When the ban ends, in epoch seconds, or {@link SharedTargets#FOREVER}. */
-    static long until(BanInfo ban, Clock clock) {
-        return ban.until(clock);
-    }
-
-    /** {@link #until} as the {@code time} and {@code bantime} tags give it. */
+    /** {@link BanInfo#until} as the {@code time} and {@code bantime} tags give it. */
     static long untilFromTags(BanInfo ban, Clock clock) {
         long bantime = number(ban.tag("bantime"), -1);
         if (bantime < 0) {
@@ -100,7 +95,7 @@ final class Bans {
 
     /** Seconds the ban has still to run (at least 1), or -1 when it never ends. */
     static long remaining(BanInfo ban, Clock clock) {
-        long until = until(ban, clock);
+        long until = ban.until(clock);
         if (until == SharedTargets.FOREVER) {
             return -1;
         }

@@ -288,7 +288,7 @@ public final class CommandAction implements Action {
         boolean others = false;
         if (target != null) {
             others = shared.heldByOthers(target, ban.id(), holder());
-            shared.hold(target, ban.id(), holder(), Bans.until(ban, clock));
+            shared.hold(target, ban.id(), holder(), ban.until(clock));
             heldTargets.add(target);
         }
         if (!processCommand(op, ban, family)) {

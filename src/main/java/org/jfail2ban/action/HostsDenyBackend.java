@@ -65,7 +65,7 @@ final class HostsDenyBackend implements Backend {
     public void banAll(List<BanInfo> bans) throws ActionException {
         Set<String> add = new LinkedHashSet<>();
         List<String> bad = Bans.addresses(bans, false, (ip, ban) -> {
-            ctx.shared().hold(target, ip.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
+            ctx.shared().hold(target, ip.toString(), ctx.holder(), ban.until(ctx.clock()));
             add.add(line(ip));
         });
         edit(add, Set.of());

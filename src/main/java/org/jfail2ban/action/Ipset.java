@@ -61,7 +61,7 @@ final class Ipset {
      * all the jails that hold it there.
      */
     static void holdAndAdd(StringBuilder b, BackendContext ctx, String set, IpAddr ip, BanInfo ban) {
-        long until = ctx.shared().hold(target(set), ip.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
+        long until = ctx.shared().hold(target(set), ip.toString(), ctx.holder(), ban.until(ctx.clock()));
         add(b, set, ip.toString(), Bans.remainingUntil(until, ctx.clock()));
     }
 

@@ -45,7 +45,7 @@ final class RouteBackend implements Backend {
         StringBuilder b = new StringBuilder();
         List<String> bad = Bans.addresses(bans, false, (a, ban) -> {
             boolean others = ctx.shared().heldByOthers(target, a.toString(), ctx.holder());
-            ctx.shared().hold(target, a.toString(), ctx.holder(), Bans.until(ban, ctx.clock()));
+            ctx.shared().hold(target, a.toString(), ctx.holder(), ban.until(ctx.clock()));
             if (!others) {
                 b.append(route("replace", a)); // replace: a route left from before is no error
             }

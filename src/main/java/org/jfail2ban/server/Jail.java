@@ -820,8 +820,7 @@ final class Jail {
         }
         long bt = banTime();
         List<Event> run = new ArrayList<>();
-        var cbs = st.currentBans(name, now, bt, increment.maxBanTime(bt));
-        for (Ticket t : cbs) {
+        for (Ticket t : st.currentBans(name, now, bt, increment.maxBanTime(bt))) {
             if (ignores.check(t.id(), t.ip(), tags(t.id(), t.ip(), t::tags)) != null) {
                 filterLog.info("[%s] Ignore %s by ignore list (restored ban)", name, t.id());
                 continue;

@@ -366,6 +366,9 @@ class ServerCommandsTest {
         assertEquals("2", infos.get(0).tag("bancount"));
         assertEquals("old line", infos.get(0).tag("matches"));
         assertEquals("root", infos.get(0).tag("F-USER"));
+        // the end the native backends use is the one the tags give
+        assertEquals((long) Double.parseDouble(infos.get(0).tag("time")) + Long.parseLong(infos.get(0).tag("bantime")),
+                infos.get(0).until(Clock.systemUTC()));
         onBan = id -> rows(db, "bips", id);
         ok("set", "j", "banip", "192.0.2.10");
         assertTrue(events.contains("a ban 192.0.2.10 (bips: 1)"), "written before the action ran: " + events);
