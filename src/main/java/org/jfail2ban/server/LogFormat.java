@@ -47,6 +47,19 @@ final class LogFormat {
         }
     }
 
+    /**
+     * A message as one line: line breaks are written as the two characters {@code \n} and
+     * {@code \r}. A record's text can carry what others wrote (an action's error output, a
+     * host name, a captured user); a line break in it must not start a line of its own in the
+     * log, which could pass for a record of ours (a forged "Ban" that recidive would count).
+     */
+    static String oneLine(String message) {
+        if (message.indexOf('\n') < 0 && message.indexOf('\r') < 0) {
+            return message;
+        }
+        return message.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
     /** Lays out one record. */
     String format(String asctime, String name, long pid, String levelName, int level, String message) {
         StringBuilder sb = new StringBuilder(80 + message.length());
@@ -61,7 +74,7 @@ final class LogFormat {
                 case "process" -> Long.toString(pid);
                 case "levelname" -> levelName;
                 case "levelno" -> Integer.toString(level);
-                case "message" -> message;
+                case "message" -> oneLine(message);
                 default -> "";
             };
             if (p.precision >= 0 && v.length() > p.precision) {
